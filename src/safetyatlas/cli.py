@@ -1,0 +1,129 @@
+"""The command line: a thin layer over the library.
+
+Every command's help ends with an example; the library's exception tree becomes a clean
+message and an exit code (0 fine, 1 problems in the data, 2 wrong usage).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import Diagnostic, UsageProblem, ValidationFailed
+from .graph import build_graph, count_by, coverage
+from .kb import load_kb
+
+
+def _root(path: str) -> Path:
+    root = Path(path)
+    if not (root / "taxonomy").is_dir() and not (root / "papers").is_dir():
+        raise UsageProblem(f"{path} holds no taxonomy/ or papers/ folder: pass the knowledge base's root folder")
+    return root
+
+
+root_option = click.option(
+    "--root", default=".", show_default=True, type=click.Path(file_okay=False), help="Root folder of the knowledge base (holds taxonomy/ and papers/)."
+)
+
+
+def report(diagnostics: list[Diagnostic]) -> None:
+    for d in diagnostics:
+        click.echo(str(d), err=True)
+
+
+def load_or_fail(root: Path, strict: bool = False):
+    """Load the base; print every diagnostic and stop once on errors."""
+    try:
+        kb, warnings = load_kb(root, strict=strict)
+    except ValidationFailed as exc:
+        report(exc.diagnostics)
+        raise
+    return kb, warnings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="safetyatlas")
+def main() -> None:
+    """safetyatlas: the knowledge base of large-model safety research.
+
+    \b
+    Example:
+      safetyatlas validate && safetyatlas build
+    """
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--strict", is_flag=True, help="Treat warnings (unclassified papers, missing identifiers) as errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+def validate(path: str, strict: bool, quiet: bool) -> None:
+    """Check every record under PATH and report all problems at once.
+
+    Each problem is printed as 'file:line: field: what is wrong (how to fix it)'.
+    Exit code 0 when clean, 1 when there are problems, 2 on wrong usage.
+
+    \b
+    Example:
+      safetyatlas validate --strict .
+    """
+    kb, warnings = load_or_fail(_root(path), strict)
+    report(warnings)
+    if not quiet:
+        click.echo(f"ok: {len(kb.papers)} papers, {len(kb.scopes)} taxonomy scopes, {len(kb.benchmarks)} benchmarks, {len(warnings)} warning(s)")
+
+
+@main.command()
+@root_option
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+def stats(root: str, as_json: bool) -> None:
+    """Counts per model family, threat and side, and classification coverage.
+
+    \b
+    Example:
+      safetyatlas stats --json | python -m json.tool
+    """
+    kb, _ = load_or_fail(_root(root))
+    graph = build_graph(kb)
+    cov = coverage(kb)
+    by_family = count_by(kb, lambda p, c: kb.root_family(c.family))
+    by_threat_side = count_by(kb, lambda p, c: f"{c.threat} {c.side}")
+    by_year = count_by(kb, lambda p, c: p.year)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({
+            "papers": cov.papers,
+            "classifications": cov.classifications,
+            "classified_to_subcategory": cov.complete,
+            "coverage_percent": round(cov.percent, 2),
+            "by_family": by_family,
+            "by_threat_side": by_threat_side,
+            "by_year": {str(k): v for k, v in by_year.items()},
+            "matrix": {".".join(k): v for k, v in graph.matrix.items()},
+        }, indent=2))
+        return
+    click.echo(f"papers            {cov.papers}")
+    click.echo(f"classifications   {cov.classifications}")
+    click.echo(f"coverage          {cov.percent:.1f}% classified to a subcategory ({cov.complete}/{cov.classifications}); {cov.papers_complete}/{cov.papers} papers complete")
+    click.echo(f"taxonomy          {len(kb.families)} families, {len(kb.threats)} threats, {len(kb.scopes)} scopes, "
+               f"{sum(len(s.categories) for s in kb.scopes.values())} categories, "
+               f"{sum(len(c.subcategories) for s in kb.scopes.values() for c in s.categories)} subcategories")
+    click.echo(f"benchmarks        {len(kb.benchmarks)}; challenges {len(kb.challenges)}; venues {len(kb.venues)}")
+    click.echo("\npapers per model family:")
+    for fam, n in by_family.items():
+        click.echo(f"  {kb.families[fam].short:<16}{n:>5}")
+    click.echo("\npapers per year:")
+    for year, n in by_year.items():
+        click.echo(f"  {year:<16}{n:>5}")
+    click.echo("\nmatrix (family x threat: attack/defense):")
+    threats = sorted({t for _, t, _ in graph.matrix})
+    for fam in [f for f in kb.families if kb.families[f].parent is None]:
+        cells = [f"{t}={graph.matrix.get((fam, t, 'attack'), 0)}/{graph.matrix.get((fam, t, 'defense'), 0)}" for t in threats if (fam, t, "attack") in graph.matrix or (fam, t, "defense") in graph.matrix]
+        click.echo(f"  {kb.families[fam].short:<8}" + "  ".join(cells))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

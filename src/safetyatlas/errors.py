@@ -1,0 +1,62 @@
+"""One exception tree and the Diagnostic every problem is reported as.
+
+The tree builds on click's ``ClickException`` so the CLI shows a sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+import click
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A problem in the data: where it is, what is wrong and how to fix it."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:" if self.line else f"{self.path}:"
+        field = f" {self.field}:" if self.field else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        tag = " warning:" if self.severity == "warning" else ""
+        return f"{where}{tag}{field} {self.message}{hint}"
+
+
+class SafetyAtlasError(click.ClickException):
+    """Base of every error the tool raises on purpose; exit code 1."""
+
+    exit_code = 1
+
+
+class UsageProblem(SafetyAtlasError):
+    """The command was called wrongly (a missing folder, a bad option value); exit code 2."""
+
+    exit_code = 2
+
+
+class ValidationFailed(SafetyAtlasError):
+    """The knowledge base has problems; every one of them is carried along."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sorted(diagnostics)
+        errors = sum(1 for d in self.diagnostics if d.severity == "error")
+        warnings = len(self.diagnostics) - errors
+        super().__init__(f"validation failed: {errors} error(s), {warnings} warning(s)")
+
+
+class ImportProblem(SafetyAtlasError):
+    """Input to an importer (a paper list, a BibTeX file) cannot be used."""
+
+
+class BuildFailed(SafetyAtlasError):
+    """The site could not be built; the previous site is left in place."""

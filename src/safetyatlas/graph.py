@@ -1,0 +1,122 @@
+"""Pure functions over a KnowledgeBase: back-links, taxonomy trees, counts.
+
+Everything the pages need that is derived rather than stored is computed here, once, so
+templates only loop over ready values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from .ids import node_id
+from .kb import KnowledgeBase
+from .schema import Paper
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Back-links and counts derived from a knowledge base."""
+
+    papers_by_node: Mapping[str, tuple[str, ...]]  # any node id -> paper ids, newest first
+    introduced_by: Mapping[str, tuple[str, ...]]  # benchmark -> papers introducing it
+    used_by: Mapping[str, tuple[str, ...]]  # benchmark -> papers evaluating on it
+    cited_by: Mapping[str, tuple[str, ...]]  # paper -> papers naming it in 'related'
+    matrix: Mapping[tuple[str, str, str], int]  # (root family, threat, side) -> distinct papers
+
+
+def newest_first(kb: KnowledgeBase, ids: Iterable[str]) -> tuple[str, ...]:
+    """Paper ids by year (newest first), then title, deterministically."""
+    return tuple(sorted(set(ids), key=lambda i: (-kb.papers[i].year, kb.papers[i].title.lower(), i)))
+
+
+def nodes_of(kb: KnowledgeBase, paper: Paper) -> set[str]:
+    """Every taxonomy node a paper sits under, ancestors and parent families included."""
+    out: set[str] = set()
+    for c in paper.classifications:
+        fam = c.family
+        while fam:
+            out.add(fam)
+            if c.threat and c.side:
+                out.add(node_id(fam, c.threat, c.side))  # parent families get a scope-like rollup id
+            f = kb.families.get(fam)
+            fam = f.parent if f else None  # type: ignore[assignment]
+        if not (c.threat and c.side):
+            continue
+        out.add(c.threat)
+        out.add(node_id(c.threat, c.side))
+        if c.category:
+            out.add(node_id(c.scope, c.category))
+            if c.subcategory:
+                out.add(node_id(c.scope, c.category, c.subcategory))
+    return out
+
+
+def build_graph(kb: KnowledgeBase) -> Graph:
+    by_node: dict[str, list[str]] = defaultdict(list)
+    introduced: dict[str, list[str]] = defaultdict(list)
+    used: dict[str, list[str]] = defaultdict(list)
+    cited: dict[str, list[str]] = defaultdict(list)
+    matrix: Counter[tuple[str, str, str]] = Counter()
+    for p in kb.papers.values():
+        for n in nodes_of(kb, p):
+            by_node[n].append(p.id)
+        for b in p.introduces:
+            introduced[b].append(p.id)
+        for b in p.evaluates_on:
+            used[b].append(p.id)
+        for r in p.related:
+            cited[r.paper].append(p.id)
+        for cell in {(kb.root_family(c.family), c.threat, c.side) for c in p.classifications if c.threat and c.side}:
+            matrix[cell] += 1
+
+    def freeze(d: Mapping[str, list[str]]) -> dict[str, tuple[str, ...]]:
+        return {k: newest_first(kb, v) for k, v in sorted(d.items())}
+
+    return Graph(freeze(by_node), freeze(introduced), freeze(used), freeze(cited), dict(sorted(matrix.items())))
+
+
+def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 10) -> tuple[str, ...]:
+    """Papers sharing a subcategory with ``paper``, then explicitly related ones; no repeats."""
+    explicit = [r.paper for r in paper.related] + list(graph.cited_by.get(paper.id, ()))
+    same: list[str] = []
+    for c in paper.classifications:
+        if c.subcategory:
+            same.extend(graph.papers_by_node.get(c.node, ()))
+    out: list[str] = []
+    for pid in explicit + same:
+        if pid != paper.id and pid not in out:
+            out.append(pid)
+    return tuple(out[:limit])
+
+
+@dataclass(frozen=True)
+class Coverage:
+    papers: int
+    classifications: int
+    complete: int  # classifications down to a subcategory
+    papers_complete: int  # papers whose every classification is complete
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.complete / self.classifications if self.classifications else 100.0
+
+
+def coverage(kb: KnowledgeBase) -> Coverage:
+    cls = [c for p in kb.papers.values() for c in p.classifications]
+    return Coverage(
+        papers=len(kb.papers),
+        classifications=len(cls),
+        complete=sum(c.complete for c in cls),
+        papers_complete=sum(all(c.complete for c in p.classifications) for p in kb.papers.values()),
+    )
+
+
+def count_by(kb: KnowledgeBase, key) -> dict:
+    """Distinct papers per value of ``key(paper, classification)``."""
+    sets: dict = defaultdict(set)
+    for p in kb.papers.values():
+        for c in p.classifications:
+            sets[key(p, c)].add(p.id)
+    return {k: len(v) for k, v in sorted(sets.items(), key=lambda kv: str(kv[0]))}

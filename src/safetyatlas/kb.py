@@ -1,0 +1,347 @@
+"""The KnowledgeBase: ordered, indexed, every reference resolved and checked.
+
+``assemble`` turns schema-valid records into a ``KnowledgeBase`` plus the diagnostics of
+everything that does not hold together: dangling references (with a did-you-mean),
+classifications outside their scope, duplicate ids, arXiv ids, DOIs and titles. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from .errors import Diagnostic, ValidationFailed
+from .ids import node_id
+from .layout import kind_of_path, place_of
+from .load import load_tree
+from .schema import (
+    Benchmark,
+    Category,
+    Challenge,
+    ChallengeGroup,
+    Family,
+    Paper,
+    Scope,
+    Section,
+    Subcategory,
+    Threat,
+    Venue,
+)
+from .text import normalise_title
+from .validate import Checked, check_records, did_you_mean, format_loc
+
+
+@dataclass(frozen=True)
+class Origin:
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    families: Mapping[str, Family]
+    threats: Mapping[str, Threat]
+    venues: Mapping[str, Venue]
+    sections: Mapping[str, Section]
+    scopes: Mapping[str, Scope]
+    benchmarks: Mapping[str, Benchmark]
+    groups: Mapping[str, ChallengeGroup]
+    challenges: Mapping[str, Challenge]
+    papers: Mapping[str, Paper]
+    origins: Mapping[tuple[str, str], Origin] = field(repr=False)
+
+    # --- taxonomy lookups -----------------------------------------------------------
+
+    def category(self, scope: str, category: str) -> Category | None:
+        s = self.scopes.get(scope)
+        return next((c for c in s.categories if c.id == category), None) if s else None
+
+    def subcategory(self, scope: str, category: str, sub: str) -> Subcategory | None:
+        c = self.category(scope, category)
+        return next((s for s in c.subcategories if s.id == sub), None) if c else None
+
+    def root_family(self, family: str) -> str:
+        """The top-level family of a family or sub-family (``sam`` -> ``vfm``)."""
+        seen = set()
+        while (parent := self.families[family].parent) and family not in seen:
+            seen.add(family)
+            family = parent
+        return family
+
+    def children(self, family: str) -> list[Family]:
+        return [f for f in self.families.values() if f.parent == family]
+
+    def node_kind(self, ref: str) -> str | None:
+        """What a dotted taxonomy reference points at, or None when it dangles."""
+        parts = ref.split(".")
+        if len(parts) == 1:
+            return "family" if ref in self.families else "threat" if ref in self.threats else None
+        if len(parts) == 3:
+            return "scope" if ref in self.scopes else None
+        if len(parts) == 4:
+            return "category" if self.category(".".join(parts[:3]), parts[3]) else None
+        if len(parts) == 5:
+            return "subcategory" if self.subcategory(".".join(parts[:3]), parts[3], parts[4]) else None
+        return None
+
+    def all_node_ids(self) -> Iterable[str]:
+        yield from self.families
+        yield from self.threats
+        for s in self.scopes.values():
+            yield s.id
+            for c in s.categories:
+                yield node_id(s.id, c.id)
+                for sub in c.subcategories:
+                    yield node_id(s.id, c.id, sub.id)
+
+    def where(self, kind: str, ident: str) -> Origin | None:
+        return self.origins.get((kind, ident))
+
+
+def assemble(checked: list[Checked], incomplete: Iterable[str] = ()) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """Index the records and check every reference between them.
+
+    ``incomplete`` names the kinds some of whose files could not be read: references to those
+    kinds are not reported as dangling, since the target may sit in the broken file.
+    """
+    problems: list[Diagnostic] = []
+    by_kind: dict[str, dict[str, Checked]] = defaultdict(dict)
+    for rec in checked:
+        ident = rec.model.id  # type: ignore[attr-defined]
+        first = by_kind[rec.raw.kind].get(ident)
+        if first is not None:
+            problems.append(rec.at(("id",), "id", f"{rec.raw.kind} '{ident}' is already defined at {first.raw.path}:{first.raw.line}", "give one of them another id or merge them"))
+            continue
+        by_kind[rec.raw.kind][ident] = rec
+
+    def models(kind: str) -> dict[str, object]:
+        return {k: v.model for k, v in by_kind[kind].items()}
+
+    papers = dict(sorted(models("paper").items()))
+    kb = KnowledgeBase(
+        families=models("family"),  # type: ignore[arg-type]
+        threats=models("threat"),  # type: ignore[arg-type]
+        venues=dict(sorted(models("venue").items())),  # type: ignore[arg-type]
+        sections=models("section"),  # type: ignore[arg-type]
+        scopes=dict(sorted(models("scope").items())),  # type: ignore[arg-type]
+        benchmarks=dict(sorted(models("benchmark").items())),  # type: ignore[arg-type]
+        groups=models("challenge-group"),  # type: ignore[arg-type]
+        challenges=models("challenge"),  # type: ignore[arg-type]
+        papers=papers,  # type: ignore[arg-type]
+        origins={(k, i): Origin(r.raw.path, r.raw.line) for k, recs in by_kind.items() for i, r in recs.items()},
+    )
+    checks = _Checks(kb, by_kind, frozenset(incomplete))
+    problems.extend(checks.run())
+    return kb, problems
+
+
+class _Checks:
+    """Reference and consistency checks; each method yields diagnostics."""
+
+    def __init__(self, kb: KnowledgeBase, by_kind: Mapping[str, Mapping[str, Checked]], incomplete: frozenset[str]):
+        self.kb = kb
+        self.by_kind = by_kind
+        self.incomplete = incomplete
+        self.tables: dict[str, Mapping[str, object]] = {
+            "family": kb.families, "threat": kb.threats, "venue": kb.venues, "section": kb.sections,
+            "benchmark": kb.benchmarks, "challenge-group": kb.groups, "paper": kb.papers,
+        }
+
+    def run(self) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        for method in (self.families, self.scopes, self.sections, self.benchmarks, self.challenges, self.papers, self.duplicates):
+            out.extend(method())
+        return out
+
+    def ref(self, rec: Checked, loc: tuple, value: str, kind: str) -> Iterable[Diagnostic]:
+        """An error when ``value`` names no record of ``kind`` (unless that kind's files are broken)."""
+        table = self.tables[kind]
+        if value in table or kind in self.incomplete:
+            return
+        hint = did_you_mean(value, table) or f"define it in {place_of(kind).pattern.replace('*.yaml', '')}"
+        yield rec.at(loc, _field(loc), f"unknown {kind.replace('-', ' ')} '{value}'", hint)
+
+    def families(self) -> Iterable[Diagnostic]:
+        kb = self.kb
+        for ident, rec in self.by_kind["family"].items():
+            fam: Family = rec.model  # type: ignore[assignment]
+            if fam.parent is None:
+                continue
+            yield from self.ref(rec, ("parent",), fam.parent, "family")
+            seen, cur = {ident}, fam.parent
+            while cur in kb.families and kb.families[cur].parent:
+                cur = kb.families[cur].parent  # type: ignore[assignment]
+                if cur in seen:
+                    yield rec.at(("parent",), "parent", f"family '{ident}' is its own ancestor", "break the cycle of 'parent' links")
+                    break
+                seen.add(cur)
+
+    def scopes(self) -> Iterable[Diagnostic]:
+        kb = self.kb
+        subs_of_papers = _papers_by_subcategory(kb)
+        for rec in self.by_kind["scope"].values():
+            s: Scope = rec.model  # type: ignore[assignment]
+            yield from self.ref(rec, ("family",), s.family, "family")
+            yield from self.ref(rec, ("threat",), s.threat, "threat")
+            threat = kb.threats.get(s.threat)
+            if threat and s.side not in threat.sides:
+                yield rec.at(("side",), "side", f"threat '{s.threat}' has no {s.side} side", f"add '{s.side}_name' to the threat or use side {threat.sides[0] if threat.sides else 'attack'}")
+            seen_cats: set[str] = set()
+            for i, c in enumerate(s.categories):
+                if c.id in seen_cats:
+                    yield rec.at(("categories", i, "id"), f"categories[{i}].id", f"category '{c.id}' appears twice in {s.id}", "merge the two categories")
+                seen_cats.add(c.id)
+                seen_subs: set[str] = set()
+                for j, sub in enumerate(c.subcategories):
+                    loc = ("categories", i, "subcategories", j)
+                    if sub.id in seen_subs:
+                        yield rec.at(loc + ("id",), f"categories[{i}].subcategories[{j}].id", f"subcategory '{sub.id}' appears twice in {s.id}.{c.id}", "merge them")
+                    seen_subs.add(sub.id)
+                    members = subs_of_papers.get(node_id(s.id, c.id, sub.id), set())
+                    for k, pid in enumerate(sub.representative):
+                        if "paper" in self.incomplete:
+                            continue
+                        if pid not in kb.papers:
+                            yield rec.at(loc + ("representative", k), f"categories[{i}].subcategories[{j}].representative[{k}]", f"unknown paper '{pid}'", did_you_mean(pid, kb.papers) or "use the id of a paper in papers/")
+                        elif pid not in members:
+                            yield rec.at(loc + ("representative", k), f"categories[{i}].subcategories[{j}].representative[{k}]", f"paper '{pid}' is not classified under {node_id(s.id, c.id, sub.id)}", "classify it there or name another paper")
+
+    def sections(self) -> Iterable[Diagnostic]:
+        kb = self.kb
+        for rec in self.by_kind["section"].values():
+            sec: Section = rec.model  # type: ignore[assignment]
+            yield from self.ref(rec, ("chapter",), sec.chapter, "family")
+            if sec.family:
+                yield from self.ref(rec, ("family",), sec.family, "family")
+            if sec.threat:
+                yield from self.ref(rec, ("threat",), sec.threat, "threat")
+
+    def benchmarks(self) -> Iterable[Diagnostic]:
+        kb = self.kb
+        for rec in self.by_kind["benchmark"].values():
+            b: Benchmark = rec.model  # type: ignore[assignment]
+            for i, f in enumerate(b.families):
+                yield from self.ref(rec, ("families", i), f, "family")
+            for i, t in enumerate(b.threats):
+                yield from self.ref(rec, ("threats", i), t, "threat")
+
+    def challenges(self) -> Iterable[Diagnostic]:
+        kb = self.kb
+        for rec in self.by_kind["challenge"].values():
+            ch: Challenge = rec.model  # type: ignore[assignment]
+            yield from self.ref(rec, ("group",), ch.group, "challenge-group")
+            for i, ref in enumerate(ch.concerns):
+                if self.incomplete & {"family", "threat", "scope"}:
+                    break
+                if kb.node_kind(ref) is None:
+                    yield rec.at(("concerns", i), f"concerns[{i}]", f"'{ref}' is not a taxonomy node", did_you_mean(ref, kb.all_node_ids()) or "name a family, threat, scope (family.threat.side) or category")
+
+    def papers(self) -> Iterable[Diagnostic]:
+        kb = self.kb
+        for rec in self.by_kind["paper"].values():
+            p: Paper = rec.model  # type: ignore[assignment]
+            if p.venue is not None:
+                yield from self.ref(rec, ("venue",), p.venue, "venue")
+            for i, c in enumerate(p.classifications):
+                yield from self.classification(rec, i, c)
+            for key in ("introduces", "evaluates_on"):
+                for i, b in enumerate(getattr(p, key)):
+                    yield from self.ref(rec, (key, i), b, "benchmark")
+            for i, r in enumerate(p.related):
+                if r.paper == p.id:
+                    yield rec.at(("related", i, "paper"), f"related[{i}].paper", "a paper cannot be related to itself", "remove this relation")
+                else:
+                    yield from self.ref(rec, ("related", i, "paper"), r.paper, "paper")
+            if not (p.arxiv or p.doi or p.url):
+                yield rec.at(("title",), "title", "no arXiv id, DOI or URL", "add one so readers can find the paper", "warning")
+
+    def classification(self, rec: Checked, i: int, c) -> Iterable[Diagnostic]:
+        kb = self.kb
+        base = ("classifications", i)
+        bad = False
+        for key in ("family", "threat"):
+            if getattr(c, key) is None:
+                continue
+            diags = list(self.ref(rec, base + (key,), getattr(c, key), key))
+            bad |= bool(diags)
+            yield from diags
+        if c.section is not None:
+            yield from self.ref(rec, base + ("section",), c.section, "section")
+        if bad or "scope" in self.incomplete:
+            return
+        if c.threat is None or c.side is None:
+            if c.category or c.subcategory:
+                yield rec.at(base, f"classifications[{i}]", "a category needs a threat and a side", "add 'threat:' and 'side:'")
+            else:
+                yield rec.at(base, f"classifications[{i}]", f"not classified beyond family '{c.family}'", "add 'threat:', 'side:', 'category:' and 'subcategory:'", "warning")
+            return
+        scope = kb.scopes.get(c.scope)
+        if c.category is None:
+            if c.subcategory is not None:
+                yield rec.at(base + ("subcategory",), f"classifications[{i}].subcategory", "a subcategory needs its category", "add 'category:'")
+            else:
+                yield rec.at(base, f"classifications[{i}]", f"not classified below {c.scope}", "add 'category:' and 'subcategory:'", "warning")
+            return
+        if scope is None:
+            hint = did_you_mean(c.scope, kb.scopes) or f"create taxonomy/scopes/{c.scope}.yaml or fix family/threat/side"
+            yield rec.at(base + ("category",), f"classifications[{i}].category", f"there is no taxonomy for {c.scope}", hint)
+            return
+        cat = kb.category(c.scope, c.category)
+        if cat is None:
+            yield rec.at(base + ("category",), f"classifications[{i}].category", f"category '{c.category}' does not belong to {c.scope}", did_you_mean(c.category, [x.id for x in scope.categories]) or f"use one of: {', '.join(x.id for x in scope.categories)}")
+            return
+        if c.subcategory is None:
+            yield rec.at(base, f"classifications[{i}]", f"not classified below {c.scope}.{c.category}", "add 'subcategory:'", "warning")
+        elif kb.subcategory(c.scope, c.category, c.subcategory) is None:
+            names = [s.id for s in cat.subcategories]
+            yield rec.at(base + ("subcategory",), f"classifications[{i}].subcategory", f"subcategory '{c.subcategory}' does not belong to {c.scope}.{c.category}", did_you_mean(c.subcategory, names) or f"use one of: {', '.join(names)}")
+
+    def duplicates(self) -> Iterable[Diagnostic]:
+        keys = (("arXiv id", lambda p: p.arxiv), ("DOI", lambda p: p.doi and p.doi.lower()), ("title", lambda p: normalise_title(p.title)))
+        for what, key in keys:
+            first: dict[str, Checked] = {}
+            for rec in self.by_kind["paper"].values():
+                value = key(rec.model)
+                if not value:
+                    continue
+                if value in first:
+                    other = first[value]
+                    field = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}[what]
+                    yield rec.at((field,), field, f"same {what} as paper '{other.model.id}' ({other.raw.path}:{other.raw.line_of((field,))})", "merge the two records into one, keeping every classification")  # type: ignore[attr-defined]
+                else:
+                    first[value] = rec
+
+
+def _field(loc: tuple) -> str:
+    return format_loc(loc)
+
+
+def _papers_by_subcategory(kb: KnowledgeBase) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for p in kb.papers.values():
+        for c in p.classifications:
+            if c.subcategory:
+                out[c.node].add(p.id)
+    return out
+
+
+def broken_kinds(problems: Iterable[Diagnostic]) -> set[str]:
+    """Kinds with at least one file that failed to load or validate."""
+    return {kind_of_path(d.path) for d in problems if d.severity == "error"} - {None}  # type: ignore[return-value]
+
+
+def load_kb(root: Path, *, strict: bool = False) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """Load, validate and assemble a knowledge base; raise ``ValidationFailed`` on errors.
+
+    Returns the warnings when there are no errors. With ``strict``, warnings are errors too.
+    """
+    raws, problems = load_tree(root)
+    checked, schema_problems = check_records(raws)
+    kb, ref_problems = assemble(checked, broken_kinds(problems + schema_problems))
+    problems = sorted(problems + schema_problems + ref_problems)
+    errors = [d for d in problems if d.severity == "error" or strict]
+    if errors:
+        raise ValidationFailed(problems)
+    return kb, problems

@@ -1,0 +1,158 @@
+"""The only reader of YAML. Keeps the file and line of every key and list item.
+
+Records are composed with libyaml's C parser when it is present, then turned into plain
+Python values by walking the node tree, which is where each line is recorded. Aliases are
+refused (records never need them, and they are how a YAML "billion laughs" bomb works), and so
+are files larger than ``MAX_BYTES``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .errors import Diagnostic
+from .layout import PLACES, Place
+
+try:  # the C loader is about ten times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1 << 20
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A record as read: its kind, data, file, line, and the line of every key below it."""
+
+    kind: str
+    path: str  # relative to the knowledge-base root, with forward slashes
+    line: int
+    data: Any
+    lines: dict[Loc, int] = field(repr=False, compare=False)
+    place: Place = field(repr=False, compare=False)
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of the deepest key of ``loc`` that exists in the file."""
+        for end in range(len(loc), 0, -1):
+            if (line := self.lines.get(tuple(loc[:end]))) is not None:
+                return line
+        return self.line
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str, hint: str):
+        self.line, self.message, self.hint = line, message, hint
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """Plain values for null, booleans and decimal integers; everything else stays text.
+
+    Floats and timestamps are kept as written: in records a float is nearly always an unquoted
+    identifier (``arxiv: 2307.15040`` must not lose its trailing zero), and dates are parsed by
+    the schema.
+    """
+    tag, value = node.tag, node.value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:int":
+        try:
+            return int(value.replace("_", ""), 10)
+        except ValueError:
+            return value
+    return value
+
+
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> Any:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if id(node) in seen:
+        raise _Refused(node.start_mark.line + 1, "YAML aliases are not allowed in records", "write the value out in full")
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(item, loc + (i,), lines, seen) for i, item in enumerate(node.value)]
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused(key_node.start_mark.line + 1, "a key must be plain text", "remove the complex key")
+            key = key_node.value
+            if key in out:
+                raise _Refused(key_node.start_mark.line + 1, f"key '{key}' appears twice", "keep one of them")
+            lines[loc + (key,)] = key_node.start_mark.line + 1
+            out[key] = _walk(value_node, loc + (key,), lines, seen)
+        return out
+    raise _Refused(node.start_mark.line + 1, "unsupported YAML node", "use plain mappings, lists and scalars")
+
+
+def parse_text(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
+    """Parse one YAML document; raise ``_Refused`` with a line on any problem."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise _Refused(line, f"YAML syntax error: {exc.problem or exc}", "fix the indentation or quoting near this line") from None
+    except yaml.YAMLError as exc:
+        raise _Refused(1, f"YAML error: {exc}", "check the file is a single YAML document") from None
+    if node is None:
+        raise _Refused(1, "the file is empty", "write the record or delete the file")
+    lines: dict[Loc, int] = {}
+    return _walk(node, (), lines, set()), lines
+
+
+def read_file(path: Path, rel: str, place: Place) -> tuple[list[RawRecord], list[Diagnostic]]:
+    """Read one file into raw records, or into diagnostics that say why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return [], [Diagnostic(rel, 1, "", f"file is {size} bytes, over the {MAX_BYTES}-byte limit", "split it or remove what does not belong")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [], [Diagnostic(rel, 0, "", f"cannot read the file: {exc.strerror}", "check its permissions")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return [], [Diagnostic(rel, line, "", f"byte 0x{raw[exc.start]:02x} is not UTF-8", "save the file as UTF-8")]
+    try:
+        data, lines = parse_text(text, rel)
+    except _Refused as exc:
+        return [], [Diagnostic(rel, exc.line, "", exc.message, exc.hint)]
+    if place.many:
+        if not isinstance(data, list):
+            return [], [Diagnostic(rel, 1, "", "expected a list of records", "start each record with '- '")]
+        per_item: list[dict[Loc, int]] = [{} for _ in data]
+        for loc, ln in lines.items():
+            if loc:
+                per_item[loc[0]][loc[1:]] = ln  # type: ignore[index]
+        return [RawRecord(place.kind, rel, lines[(i,)], item, per_item[i], place) for i, item in enumerate(data)], []
+    return [RawRecord(place.kind, rel, 1, data, lines, place)], []
+
+
+def iter_files(root: Path) -> Iterator[tuple[Path, str, Place]]:
+    """Every record file under ``root`` in a stable order, with its place in the layout."""
+    for place in PLACES:
+        for path in sorted(root.glob(place.pattern)):
+            if path.is_file():
+                yield path, path.relative_to(root).as_posix(), place
+
+
+def load_tree(root: Path) -> tuple[list[RawRecord], list[Diagnostic]]:
+    """Read every record file of a knowledge base; never raises for bad content."""
+    records: list[RawRecord] = []
+    problems: list[Diagnostic] = []
+    for path, rel, place in iter_files(root):
+        recs, diags = read_file(path, rel, place)
+        records.extend(recs)
+        problems.extend(diags)
+    return records, problems

@@ -1,0 +1,268 @@
+"""The record kinds of the knowledge base as pydantic models.
+
+Every model forbids unknown keys (a typo in YAML is an error, not a dropped field) and is
+frozen (records are values). ``Record`` is the union of the kinds, tagged by ``kind``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+
+from .ids import (
+    ArxivId,
+    BenchmarkId,
+    ChallengeId,
+    Doi,
+    FamilyId,
+    GroupId,
+    PaperId,
+    SectionId,
+    Slug,
+    ThreatId,
+    VenueId,
+    node_id,
+    scope_id,
+)
+
+SCHEMA_VERSION = 1
+
+Side = Literal["attack", "defense"]
+Role = Literal["method", "benchmark", "dataset", "analysis", "survey", "position"]
+EntryType = Literal["inproceedings", "article", "misc", "techreport", "phdthesis", "book", "incollection"]
+VenueType = Literal["conference", "journal", "workshop", "preprint", "other"]
+Basis = Literal["threat-model", "subtask", "other"]
+RelationType = Literal["extends", "improves-on", "attacks", "defends-against", "evaluates", "related"]
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Url = Annotated[HttpUrl, AfterValidator(str)]
+
+EARLIEST_YEAR = 1950
+
+
+def _plausible_year(year: int) -> int:
+    latest = dt.date.today().year + 1
+    if not EARLIEST_YEAR <= year <= latest:
+        raise ValueError(f"year {year} is impossible: expected {EARLIEST_YEAR} to {latest}")
+    return year
+
+
+Year = Annotated[int, AfterValidator(_plausible_year)]
+
+
+class Model(BaseModel):
+    """Shared configuration: unknown keys are errors; records are immutable values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, validate_default=False)
+
+
+# --- taxonomy ---------------------------------------------------------------------------
+
+
+class Family(Model):
+    """A model family such as LLMs, or a sub-family such as SAM under vision foundation models."""
+
+    kind: Literal["family"] = "family"
+    id: FamilyId
+    name: Name
+    short: Name
+    parent: FamilyId | None = None
+    survey_chapter: int | None = Field(default=None, ge=1, le=20, description="Chapter number of this family in the survey's paper list")
+    description: Text
+
+
+class Threat(Model):
+    """A threat type; ``attack_name``/``defense_name`` say which sides it has."""
+
+    kind: Literal["threat"] = "threat"
+    id: ThreatId
+    name: Name
+    attack_name: Name | None = None
+    defense_name: Name | None = None
+    description: Text
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return tuple(s for s, n in (("attack", self.attack_name), ("defense", self.defense_name)) if n)
+
+
+class Venue(Model):
+    """A publication venue; ``aliases`` are the raw spellings an importer maps onto it."""
+
+    kind: Literal["venue"] = "venue"
+    id: VenueId
+    name: Name
+    full_name: Name
+    type: VenueType
+    aliases: tuple[Name, ...] = ()
+
+    @property
+    def entry_type(self) -> EntryType:
+        return {"journal": "article", "preprint": "misc", "other": "misc"}.get(self.type, "inproceedings")
+
+
+class Section(Model):
+    """A section of the survey's paper list, kept so every list placement stays recoverable."""
+
+    kind: Literal["section"] = "section"
+    id: SectionId
+    chapter: FamilyId
+    heading: Name
+    family: FamilyId | None = None
+    threat: ThreatId | None = None
+    side: Side | None = None
+
+
+class Subcategory(Model):
+    id: Slug
+    name: Name
+    description: Text
+    representative: tuple[PaperId, ...] = ()
+
+
+class Category(Model):
+    id: Slug
+    name: Name
+    basis: Basis
+    description: Text
+    subcategories: tuple[Subcategory, ...] = Field(min_length=1)
+
+
+class Scope(Model):
+    """The two-level taxonomy (category -> subcategory) of one (model family, threat, side)."""
+
+    kind: Literal["scope"] = "scope"
+    family: FamilyId
+    threat: ThreatId
+    side: Side
+    description: Text | None = None
+    categories: tuple[Category, ...] = Field(min_length=1)
+
+    @property
+    def id(self) -> str:
+        return scope_id(self.family, self.threat, self.side)
+
+
+class Benchmark(Model):
+    """A benchmark or dataset; which papers introduce or use it is said by the papers."""
+
+    kind: Literal["benchmark"] = "benchmark"
+    id: BenchmarkId
+    name: Name
+    type: Literal["benchmark", "dataset"]
+    description: Text
+    families: tuple[FamilyId, ...] = ()
+    threats: tuple[ThreatId, ...] = ()
+    url: Url | None = None
+    citation: Text | None = None
+
+
+class ChallengeGroup(Model):
+    kind: Literal["challenge-group"] = "challenge-group"
+    id: GroupId
+    name: Name
+    description: Text
+
+
+NodeRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+){0,4}$")]
+
+
+class Challenge(Model):
+    """An open research challenge, linked to the taxonomy nodes it concerns."""
+
+    kind: Literal["challenge"] = "challenge"
+    id: ChallengeId
+    group: GroupId
+    title: Name
+    description: Text
+    concerns: tuple[NodeRef, ...] = ()
+
+
+# --- papers -----------------------------------------------------------------------------
+
+
+class Author(Model):
+    family: Name
+    given: Name | None = None
+
+    @property
+    def display(self) -> str:
+        return f"{self.given} {self.family}" if self.given else self.family
+
+
+class Classification(Model):
+    """Where a paper sits: model family, threat, side, then category and subcategory."""
+
+    family: FamilyId
+    threat: ThreatId | None = None
+    side: Side | None = None
+    category: Slug | None = None
+    subcategory: Slug | None = None
+    role: Role = "method"
+    section: SectionId | None = None
+
+    @property
+    def scope(self) -> str:
+        return scope_id(self.family, self.threat or "", self.side or "")
+
+    @property
+    def node(self) -> str:
+        return node_id(self.family, self.threat, self.side, self.category, self.subcategory)
+
+    @property
+    def complete(self) -> bool:
+        return None not in (self.threat, self.side, self.category, self.subcategory)
+
+
+class Relation(Model):
+    paper: PaperId
+    type: RelationType = "related"
+
+
+class Paper(Model):
+    """One paper; its ``id`` is its BibTeX cite key, its file name and its page URL."""
+
+    kind: Literal["paper"] = "paper"
+    id: PaperId
+    title: Name
+    authors: tuple[Author, ...] = Field(min_length=1)
+    authors_truncated: bool = False
+    year: Year
+    venue: VenueId | None = None
+    entry_type: EntryType = "misc"
+    volume: Annotated[str, StringConstraints(max_length=40)] | None = None
+    number: Annotated[str, StringConstraints(max_length=40)] | None = None
+    pages: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([-–]+[0-9A-Za-z]+)?$")] | None = None
+    publisher: Name | None = None
+    arxiv: ArxivId | None = None
+    doi: Doi | None = None
+    url: Url | None = None
+    code: Url | None = None
+    classifications: tuple[Classification, ...] = Field(min_length=1)
+    summary: Text | None = None
+    introduces: tuple[BenchmarkId, ...] = ()
+    evaluates_on: tuple[BenchmarkId, ...] = ()
+    related: tuple[Relation, ...] = ()
+    added: dt.date | None = None
+
+    @property
+    def arxiv_url(self) -> str | None:
+        return f"https://arxiv.org/abs/{self.arxiv}" if self.arxiv else None
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+
+Record = Annotated[
+    Union[Family, Threat, Venue, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper],
+    Field(discriminator="kind"),
+]
+
+MODELS: dict[str, type[Model]] = {
+    m.model_fields["kind"].default: m
+    for m in (Family, Threat, Venue, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper)
+}

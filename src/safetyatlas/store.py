@@ -1,0 +1,83 @@
+"""Writing records: deterministic YAML text, and atomic writes that leave nothing half-done."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from .schema import Model, Paper
+
+try:
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/paper.schema.json\n"
+
+
+class _Flow(dict):
+    """A mapping written on one line (authors, short classifications)."""
+
+
+class _Dumper2(_Dumper):  # type: ignore[misc, valid-type]
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
+        return super().increase_indent(flow, False)
+
+
+def _flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+
+
+def _multiline(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = ">" if len(data) > 80 and "\n" not in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper2.add_representer(_Flow, _flow)
+_Dumper2.add_representer(str, _multiline)
+
+
+def record_data(model: Model) -> dict[str, Any]:
+    """The record as plain data in field order, without defaults and without the kind tag."""
+    data = model.model_dump(mode="json", exclude_defaults=True, exclude={"kind"})
+    if isinstance(model, Paper):
+        data = {k: data[k] for k in Paper.model_fields if k in data}
+        # defaults are left out, but these are worth stating in every record
+        data.setdefault("entry_type", model.entry_type)
+        data = {k: data[k] for k in Paper.model_fields if k in data}
+        data["authors"] = [_Flow(a) for a in data["authors"]]
+        data["related"] = [_Flow(r) for r in data.get("related", [])] or None
+        if data["related"] is None:
+            del data["related"]
+    return data
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper2, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+def dump_paper(paper: Paper) -> str:
+    return SCHEMA_COMMENT + dump_yaml(record_data(paper))
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> None:
+    """Write every file or none: all go to temporary files first, then are renamed in place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for rel, text in files.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".yaml", dir=target.parent)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            staged.append((Path(tmp), target))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)

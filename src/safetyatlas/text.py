@@ -1,0 +1,24 @@
+"""Small text helpers shared by the importer, the BibTeX layer and duplicate detection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def ascii_fold(text: str) -> str:
+    """Strip accents and drop what is not ASCII: ``'Tramèr'`` -> ``'Tramer'``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return folded.replace("ß", "ss").replace("ø", "o").replace("Ø", "O").replace("ł", "l").encode("ascii", "ignore").decode()
+
+
+def normalise_title(title: str) -> str:
+    """A key for duplicate detection: case, accents, punctuation and spacing do not count."""
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_fold(title).lower()))
+
+
+def squash_space(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()

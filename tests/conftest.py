@@ -1,0 +1,44 @@
+"""Shared helpers: fixture trees built from the minimal base plus a scenario overlay."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_tree(dest: Path, scenario: str | None = None, files: dict[str, str | bytes | None] | None = None) -> Path:
+    """Copy the minimal base to ``dest``, lay a scenario folder over it, then apply ``files``.
+
+    A ``None`` value in ``files`` deletes that file.
+    """
+    shutil.copytree(FIXTURES / "minimal", dest)
+    if scenario:
+        for src in (FIXTURES / scenario).rglob("*"):
+            if src.is_file() and src.name != "EXPECTED":
+                target = dest / src.relative_to(FIXTURES / scenario)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, target)
+    for rel, body in (files or {}).items():
+        target = dest / rel
+        if body is None:
+            target.unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body if isinstance(body, bytes) else body.encode())
+    return dest
+
+
+@pytest.fixture
+def tree(tmp_path: Path):
+    """``tree(scenario=None, files=None)`` -> path of a fresh knowledge base."""
+    counter = iter(range(1000))
+
+    def make(scenario: str | None = None, files: dict | None = None) -> Path:
+        return build_tree(tmp_path / f"kb{next(counter)}", scenario, files)
+
+    return make
