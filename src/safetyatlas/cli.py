@@ -125,5 +125,39 @@ def stats(root: str, as_json: bool) -> None:
         click.echo(f"  {kb.families[fam].short:<8}" + "  ".join(cells))
 
 
+@main.command("import-list")
+@click.argument("list_file", type=click.Path(exists=True, dir_okay=False))
+@root_option
+@click.option("--force", is_flag=True, help="Rewrite bibliographic fields of existing records from the list (classifications are kept).")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+def import_list(list_file: str, root: str, force: bool, dry_run: bool) -> None:
+    """Import papers from a list in the survey's Markdown shape.
+
+    One record per distinct title; each list placement becomes a classification. Running it
+    again on the same list changes nothing; records edited by hand keep their edits. Suspicious
+    lines (unknown venue, no year, cut-off author lines) are reported. Nothing is written when
+    the result would not validate.
+
+    \b
+    Example:
+      safetyatlas import-list ../shared/sources/awesome-large-model-safety.md --dry-run
+    """
+    from .importer import run_import
+
+    try:
+        plan = run_import(_root(root), Path(list_file), force=force, dry_run=dry_run)
+    except ValidationFailed as exc:
+        report(exc.diagnostics)
+        raise
+    report(plan.problems)
+    verb = "would write" if dry_run else "wrote"
+    click.echo(
+        f"{plan.entries} entries -> {len(plan.created) + len(plan.extended) + len(plan.rewritten) + len(plan.unchanged)} papers: "
+        f"{len(plan.created)} new, {len(plan.extended)} given new placements, {len(plan.rewritten)} rewritten, "
+        f"{len(plan.unchanged)} unchanged ({len(plan.kept)} of them differ from the list and were kept); "
+        f"{verb} {len(plan.files)} file(s); {len(plan.problems)} problem(s) reported"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:])

@@ -103,7 +103,7 @@ def plan_import(kb: KnowledgeBase, entries: list[Entry], list_path: str, *, forc
             problem(e.line, f"unknown section '{e.section}' in chapter {e.chapter} ({chapter})", "add it to taxonomy/sections.yaml", "error")
             continue
         if e.venue.year is None:
-            problem(e.line, f"'{e.title}' has no year and was not imported", "add the paper by hand with its year", "error")
+            problem(e.line, f"'{e.title}' has no year and was not imported", "add the paper by hand with its year")
             continue
         key = normalise_title(e.title)
         group = groups.setdefault(key, [])
@@ -153,6 +153,7 @@ def plan_import(kb: KnowledgeBase, entries: list[Entry], list_path: str, *, forc
             continue
         plan.files[str(paper_path(existing.id))] = dump_paper(Paper.model_validate(updated.model_dump()))
         (plan.rewritten if force else plan.extended).append(existing.id)
+    plan.problems.sort()
     return plan
 
 

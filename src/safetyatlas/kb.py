@@ -254,8 +254,6 @@ class _Checks:
                     yield rec.at(("related", i, "paper"), f"related[{i}].paper", "a paper cannot be related to itself", "remove this relation")
                 else:
                     yield from self.ref(rec, ("related", i, "paper"), r.paper, "paper")
-            if not (p.arxiv or p.doi or p.url):
-                yield rec.at(("title",), "title", "no arXiv id, DOI or URL", "add one so readers can find the paper", "warning")
 
     def classification(self, rec: Checked, i: int, c) -> Iterable[Diagnostic]:
         kb = self.kb

@@ -24,8 +24,7 @@ class _Flow(dict):
 
 
 class _Dumper2(_Dumper):  # type: ignore[misc, valid-type]
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
-        return super().increase_indent(flow, False)
+    pass
 
 
 def _flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
@@ -49,6 +48,8 @@ def record_data(model: Model) -> dict[str, Any]:
         # defaults are left out, but these are worth stating in every record
         data.setdefault("entry_type", model.entry_type)
         data = {k: data[k] for k in Paper.model_fields if k in data}
+        if model.added is not None:
+            data["added"] = model.added  # a date, written unquoted
         data["authors"] = [_Flow(a) for a in data["authors"]]
         data["related"] = [_Flow(r) for r in data.get("related", [])] or None
         if data["related"] is None:
