@@ -110,7 +110,7 @@ def plan_import(kb: KnowledgeBase, entries: list[Entry], list_path: str, *, forc
         for earlier, sec in group:
             if sec.id == section.id:
                 problem(e.line, f"'{e.title}' is listed twice in section '{e.section}' (also line {earlier.line}); merged", "remove one of the two entries from the list")
-            elif earlier.venue != e.venue:
+            if earlier.venue != e.venue:
                 problem(e.line, f"'{e.title}' has a different venue line here than at line {earlier.line}; the first is kept", "check which is right in the record")
         group.append((e, section))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, TypeAdapter
 
 from .ids import (
     ArxivId,
@@ -38,7 +38,15 @@ RelationType = Literal["extends", "improves-on", "attacks", "defends-against", "
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Url = Annotated[HttpUrl, AfterValidator(str)]
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _http_url(value: str) -> str:
+    _HTTP_URL.validate_python(value)  # raises on anything that is not a full http(s) URL
+    return value
+
+
+Url = Annotated[str, AfterValidator(_http_url)]
 
 EARLIEST_YEAR = 1950
 
