@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import Diagnostic, UsageProblem, ValidationFailed
+from .errors import Diagnostic, SafetyAtlasError, UsageProblem, ValidationFailed
 from .graph import build_graph, count_by, coverage
 from .kb import load_kb
 
@@ -123,6 +123,31 @@ def stats(root: str, as_json: bool) -> None:
     for fam in [f for f in kb.families if kb.families[f].parent is None]:
         cells = [f"{t}={graph.matrix.get((fam, t, 'attack'), 0)}/{graph.matrix.get((fam, t, 'defense'), 0)}" for t in threats if (fam, t, "attack") in graph.matrix or (fam, t, "defense") in graph.matrix]
         click.echo(f"  {kb.families[fam].short:<8}" + "  ".join(cells))
+
+
+@main.command()
+@root_option
+@click.option("--check", is_flag=True, help="Only check that schema/ is up to date; exit 1 if not.")
+def schema(root: str, check: bool) -> None:
+    """Write the JSON Schema of every record kind to schema/ (used by editors for completion).
+
+    \b
+    Example:
+      safetyatlas schema --check
+    """
+    from .jsonschema import schema_files, stale_files
+    from .layout import SCHEMA_DIR
+    from .store import write_files
+
+    base = Path(root)
+    stale = stale_files(base)
+    if check:
+        if stale:
+            raise SafetyAtlasError(f"schema/ is out of date: {', '.join(stale)} (run 'safetyatlas schema')")
+        click.echo("schema/ is up to date")
+        return
+    write_files(base, {f"{SCHEMA_DIR}/{name}": text for name, text in schema_files().items() if name in stale})
+    click.echo(f"wrote {len(stale)} schema file(s)")
 
 
 @main.command("import-list")

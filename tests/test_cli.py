@@ -1,0 +1,75 @@
+"""The CLI: exit codes, messages without tracebacks, documented commands, README commands."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from safetyatlas.cli import main
+from safetyatlas.jsonschema import stale_files
+
+from conftest import ROOT
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_validate_clean_tree_exits_0(tree):
+    result = run("validate", tree())
+    assert result.exit_code == 0, result.output
+    assert "ok: 2 papers" in result.output
+
+
+def test_validate_bad_tree_exits_1_with_located_messages(tree):
+    result = run("validate", tree("dangling-reference"))
+    assert result.exit_code == 1
+    assert "papers/chao2023jailbreaking.yaml:10: classifications[0].threat: unknown threat 'jailbrake' (did you mean 'jailbreak'?)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_strict_turns_warnings_into_failure(tree):
+    root = tree(files={"papers/chao2023jailbreaking.yaml": (tree() / "papers/chao2023jailbreaking.yaml").read_text().replace("    category: black-box\n    subcategory: llm-generated\n", "")})
+    assert run("validate", root).exit_code == 0
+    strict = run("validate", "--strict", root)
+    assert strict.exit_code == 1
+    assert "not classified below llm.jailbreak.attack" in strict.output
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("validate", tmp_path).exit_code == 2
+    assert run("validate", "--no-such-flag").exit_code == 2
+
+
+def test_stats_reports_coverage(tree):
+    result = run("stats", "--root", tree())
+    assert result.exit_code == 0
+    assert "100.0% classified to a subcategory (2/2)" in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in main.commands.items():
+        help_text = run(name, "--help").output
+        assert "Example:" in help_text, name
+        assert f"safetyatlas {name}" in help_text, name
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for name in main.commands:
+        assert f"safetyatlas {name}" in readme, name
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.+?)\n```", readme, re.S)
+    install, test_command = blocks[0], blocks[1]
+    assert "pip install -e '.[dev]'" in install and "safetyatlas build" in install
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert test_command in ci
+
+
+def test_committed_json_schema_is_current():
+    assert stale_files(ROOT) == [], "run 'safetyatlas schema'"

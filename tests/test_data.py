@@ -1,0 +1,97 @@
+"""The real knowledge base: one test case per record file, plus whole-base invariants."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from safetyatlas.graph import coverage
+from safetyatlas.kb import assemble, broken_kinds
+from safetyatlas.listparse import parse_list
+from safetyatlas.load import iter_files, load_tree
+from safetyatlas.text import normalise_title
+from safetyatlas.validate import check_records
+
+from conftest import ROOT
+
+FILES = [rel for _, rel, _ in iter_files(ROOT)]
+SOURCE = ROOT.parent / "shared" / "sources" / "awesome-large-model-safety.md"
+
+
+@pytest.fixture(scope="module")
+def base():
+    raws, problems = load_tree(ROOT)
+    checked, schema_problems = check_records(raws)
+    kb, ref_problems = assemble(checked, broken_kinds(problems + schema_problems))
+    by_path = defaultdict(list)
+    for d in problems + schema_problems + ref_problems:
+        by_path[d.path].append(str(d))
+    return kb, by_path
+
+
+@pytest.mark.parametrize("rel", FILES)
+def test_record_file_is_clean(base, rel):
+    _, by_path = base
+    assert by_path.get(rel, []) == []
+
+
+def test_base_is_substantial(base):
+    kb, _ = base
+    assert len(kb.papers) >= 561 and len(kb.scopes) >= 40 and len(kb.benchmarks) >= 20 and len(kb.challenges) >= 20
+
+
+def test_every_classification_reaches_a_subcategory(base):
+    kb, _ = base
+    assert coverage(kb).percent == 100.0
+
+
+def test_no_author_called_others_and_no_raw_latex(base):
+    kb, _ = base
+    for p in kb.papers.values():
+        texts = [p.title] + [a.family for a in p.authors] + [a.given or "" for a in p.authors]
+        assert not any(a.family.lower() in ("others", "et al", "et al.") for a in p.authors), p.id
+        assert not any(re.search(r"[\\{}]", t) for t in texts), p.id
+
+
+def test_every_taxonomy_node_has_a_description(base):
+    kb, _ = base
+    for f in kb.families.values():
+        assert len(f.description) > 40, f.id
+    for t in kb.threats.values():
+        assert len(t.description) > 40, t.id
+    for s in kb.scopes.values():
+        for c in s.categories:
+            assert len(c.description) > 40, (s.id, c.id)
+            for sub in c.subcategories:
+                assert len(sub.description) > 40, (s.id, c.id, sub.id)
+
+
+def test_every_subcategory_holds_a_paper(base):
+    kb, _ = base
+    used = {c.node for p in kb.papers.values() for c in p.classifications}
+    for s in kb.scopes.values():
+        for c in s.categories:
+            for sub in c.subcategories:
+                assert f"{s.id}.{c.id}.{sub.id}" in used
+
+
+@pytest.mark.skipif(not SOURCE.is_file(), reason="the survey's list is not beside the repository")
+def test_every_list_placement_is_recoverable(base):
+    """Each of the list's 575 entries maps to a paper with a classification naming its section."""
+    kb, _ = base
+    entries, _ = parse_list(SOURCE.read_text(encoding="utf-8"))
+    assert len(entries) == 575
+    chapters = {f.survey_chapter: f.id for f in kb.families.values() if f.survey_chapter}
+    sections = {(s.chapter, s.heading): s.id for s in kb.sections.values()}
+    by_title = {normalise_title(p.title): p for p in kb.papers.values()}
+    placements = set()
+    for e in entries:
+        paper = by_title.get(normalise_title(e.title))
+        assert paper is not None, e.title
+        section = sections[(chapters[e.chapter], e.section)]
+        assert section in {c.section for c in paper.classifications}, (paper.id, section)
+        placements.add((paper.id, section))
+    assert len({pid for pid, _ in placements}) == 561
