@@ -127,6 +127,71 @@ def stats(root: str, as_json: bool) -> None:
 
 @main.command()
 @root_option
+@click.option("--no-strict", is_flag=True, help="Do not stop on MkDocs warnings (broken links and the like).")
+def build(root: str, no_strict: bool) -> None:
+    """Validate, render every page from templates/, and build the site into site/.
+
+    Generated Markdown goes to docs/generated/; MkDocs then builds into a temporary folder that
+    replaces site/ only when the build succeeds, so a failed build leaves the previous site in
+    place. Two builds of the same data are byte-identical (SOURCE_DATE_EPOCH is honoured).
+
+    \b
+    Example:
+      safetyatlas build && python -m http.server -d site 8000
+    """
+    from .site import build_site
+
+    base = _root(root)
+    tty = sys.stdout.isatty()
+
+    def progress(items, label):
+        if not tty:
+            return items
+        items = list(items)
+        return _ProgressList(items, label)
+
+    try:
+        report_ = build_site(base, strict=not no_strict, progress=progress, say=click.echo if tty else (lambda s: None))
+    except ValidationFailed as exc:
+        report(exc.diagnostics)
+        raise
+    seconds = ", ".join(f"{k} {v:.1f}s" for k, v in report_.seconds.items())
+    click.echo(f"built site/ from {report_.papers} papers: {report_.files} generated files ({report_.written} changed, {report_.removed} removed); {seconds}")
+
+
+class _ProgressList:
+    """Iterate with a click progress bar (only used when stdout is a terminal)."""
+
+    def __init__(self, items, label):
+        self.items, self.label = items, label
+
+    def __iter__(self):
+        with click.progressbar(self.items, label=self.label, file=sys.stdout) as bar:
+            yield from bar
+
+
+@main.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+def serve(root: str, host: str, port: int) -> None:
+    """Preview the site locally; pages refresh when a record or template changes.
+
+    A change to a YAML record or a template is validated and re-rendered; MkDocs then rebuilds
+    only the changed pages and the browser reloads. Invalid records are reported and the
+    previous pages stay.
+
+    \b
+    Example:
+      safetyatlas serve --port 8001
+    """
+    from .site import serve_site
+
+    serve_site(_root(root), host, port, lambda s: click.echo(s, err=True))
+
+
+@main.command()
+@root_option
 @click.option("--check", is_flag=True, help="Only check that schema/ is up to date; exit 1 if not.")
 def schema(root: str, check: bool) -> None:
     """Write the JSON Schema of every record kind to schema/ (used by editors for completion).

@@ -1,0 +1,195 @@
+// safetyatlas paper explorer: filters, sorting, shareable URL state, BibTeX of the selection.
+// Data: the JSON index written at build time (see src/safetyatlas/outputs.py). No dependencies.
+(function () {
+  "use strict";
+  const root = document.getElementById("sa-explorer");
+  if (!root) return;
+  const PAGE = 200;
+  const FIELDS = ["q", "family", "threat", "side", "category", "subcategory", "venue", "from", "to", "sort"];
+  let data, papers, shown = PAGE, bibCache = null;
+  const el = (tag, attrs, ...kids) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) (k === "text" ? (e.textContent = v) : e.setAttribute(k, v));
+    for (const k of kids) e.append(k);
+    return e;
+  };
+  const option = (value, label) => el("option", { value, text: label });
+
+  fetch(root.dataset.index).then(r => r.json()).then(init).catch(err => {
+    root.textContent = "Could not load the paper index: " + err;
+  });
+
+  function init(json) {
+    data = json;
+    // descendants of each family, so a parent family selects its sub-families too
+    const below = {};
+    data.families.forEach(([id], i) => (below[id] = new Set([i])));
+    data.families.forEach(([id, , parent], i) => { let p = parent; while (p) { below[p].add(i); p = (data.families.find(f => f[0] === p) || [])[2]; } });
+    data.below = below;
+    papers = data.papers.map(p => ({
+      id: p[0], title: p[1], authors: p[2], year: p[3], venue: p[4], cls: p[5],
+      text: (p[0] + " " + p[1] + " " + p[2]).toLowerCase(),
+    }));
+    build();
+    readHash();
+    update();
+    window.addEventListener("hashchange", () => { readHash(); update(); });
+  }
+
+  let controls = {};
+  function build() {
+    const years = papers.map(p => p.year);
+    const lo = Math.min(...years), hi = Math.max(...years);
+    const sel = (name, label, items) => {
+      const s = el("select", { name, "aria-label": label }, option("", "any"));
+      items.forEach(([v, l]) => s.append(option(v, l)));
+      controls[name] = s;
+      return el("label", {}, label, s);
+    };
+    const input = (name, label, attrs) => {
+      const i = el("input", Object.assign({ name, "aria-label": label }, attrs));
+      controls[name] = i;
+      return el("label", {}, label, i);
+    };
+    const filters = el("div", { class: "sa-filters" },
+      input("q", "Search title, authors", { type: "search", placeholder: "e.g. jailbreak" }),
+      sel("family", "Model family", data.families.map(([id, name, parent]) => [id, parent ? "– " + name : name])),
+      sel("threat", "Threat", data.threats),
+      sel("side", "Side", [["attack", "Attack"], ["defense", "Defense"]]),
+      sel("category", "Category", []),
+      sel("subcategory", "Subcategory", []),
+      sel("venue", "Venue", data.venues.slice().sort((a, b) => a[1].localeCompare(b[1]))),
+      input("from", "Year from", { type: "number", min: lo, max: hi, placeholder: lo }),
+      input("to", "Year to", { type: "number", min: lo, max: hi, placeholder: hi }),
+      sel("sort", "Sort by", [["title", "Title"], ["year-asc", "Oldest first"], ["venue", "Venue"]]));
+    controls.sort.options[0].textContent = "Newest first";
+    const count = el("span", { class: "sa-count", "aria-live": "polite" });
+    const reset = el("button", { type: "button", text: "Reset filters" });
+    const bib = el("button", { type: "button", text: "Download BibTeX of this selection" });
+    const table = el("table", {}, el("thead", {}, el("tr", {},
+      el("th", { "data-sort": "title", text: "Title" }), el("th", { text: "Authors" }),
+      el("th", { "data-sort": "year-asc", text: "Year" }), el("th", { "data-sort": "venue", text: "Venue" }),
+      el("th", { text: "Classification" }))), el("tbody"));
+    const more = el("button", { type: "button", text: "Show more" });
+    root.replaceChildren(filters, el("div", { class: "sa-bar" }, count, reset, bib), table, more);
+    Object.assign(controls, { count, table, more });
+    for (const name of FIELDS) {
+      controls[name].addEventListener(name === "q" || name === "from" || name === "to" ? "input" : "change", () => { shown = PAGE; writeHash(); update(); });
+    }
+    reset.addEventListener("click", () => { FIELDS.forEach(f => (controls[f].value = "")); shown = PAGE; writeHash(); update(); });
+    more.addEventListener("click", () => { shown += PAGE; render(); });
+    bib.addEventListener("click", downloadBib);
+    table.querySelectorAll("th[data-sort]").forEach(th => th.addEventListener("click", () => {
+      controls.sort.value = controls.sort.value === th.dataset.sort ? "" : th.dataset.sort; writeHash(); update();
+    }));
+  }
+
+  function state() {
+    const s = {};
+    for (const f of FIELDS) { const v = controls[f].value.trim(); if (v) s[f] = v; }
+    return s;
+  }
+  function writeHash() {
+    const q = new URLSearchParams(state()).toString();
+    history.replaceState(null, "", q ? "#" + q : location.pathname + location.search);
+  }
+  function readHash() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    // options of dependent selects exist only once their parents are set: fill in order
+    for (const f of FIELDS) {
+      if (f === "category" || f === "subcategory") refreshTaxonomy();
+      controls[f].value = params.get(f) || "";
+    }
+    refreshTaxonomy();
+  }
+
+  function refreshTaxonomy() {
+    const fam = controls.family.value, thr = controls.threat.value, side = controls.side.value;
+    const famSet = fam ? data.below[fam] : null;
+    const scopeOk = scope => {
+      const [f, t, s] = scope.split(".");
+      const fi = data.families.findIndex(x => x[0] === f);
+      return (!famSet || famSet.has(fi)) && (!thr || t === thr) && (!side || s === side);
+    };
+    fill(controls.category, data.categories.map((c, i) => [i, c]).filter(([, c]) => scopeOk(c[0])).map(([i, c]) => [String(i), c[2] + " (" + c[0] + ")"]));
+    const cat = controls.category.value;
+    const catNode = cat ? data.categories[+cat][0] + "." + data.categories[+cat][1] : null;
+    fill(controls.subcategory, data.subcategories.map((s, i) => [i, s]).filter(([, s]) => (catNode ? s[0] === catNode : scopeOk(s[0].split(".").slice(0, 3).join("."))))
+      .map(([i, s]) => [String(i), s[2]]));
+  }
+  function fill(select, items) {
+    const keep = select.value;
+    select.replaceChildren(option("", "any"), ...items.map(([v, l]) => option(v, l)));
+    select.value = items.some(([v]) => v === keep) ? keep : "";
+  }
+
+  function matches() {
+    const s = state();
+    refreshTaxonomy();
+    const famSet = s.family ? data.below[s.family] : null;
+    const thr = s.threat ? data.threats.findIndex(t => t[0] === s.threat) : -2;
+    const side = s.side ? (s.side === "attack" ? 0 : 1) : -2;
+    const cat = controls.category.value ? +controls.category.value : -2;
+    const sub = controls.subcategory.value ? +controls.subcategory.value : -2;
+    const venue = s.venue ? data.venues.findIndex(v => v[0] === s.venue) : -2;
+    const from = s.from ? +s.from : -Infinity, to = s.to ? +s.to : Infinity;
+    const words = (s.q || "").toLowerCase().split(/\s+/).filter(Boolean);
+    const out = [];
+    for (const p of papers) {
+      if (p.year < from || p.year > to) continue;
+      if (venue !== -2 && p.venue !== venue) continue;
+      if (words.length && !words.every(w => p.text.includes(w))) continue;
+      if (famSet || thr !== -2 || side !== -2 || cat !== -2 || sub !== -2) {
+        let ok = false;
+        for (const c of p.cls) {
+          if ((!famSet || famSet.has(c[0])) && (thr === -2 || c[1] === thr) && (side === -2 || c[2] === side) &&
+              (cat === -2 || c[3] === cat) && (sub === -2 || c[4] === sub)) { ok = true; break; }
+        }
+        if (!ok) continue;
+      }
+      out.push(p);
+    }
+    const sort = s.sort || "";
+    const byTitle = (a, b) => a.title.localeCompare(b.title);
+    const venueName = p => (p.venue >= 0 ? data.venues[p.venue][1] : "");
+    out.sort(sort === "title" ? byTitle : sort === "year-asc" ? (a, b) => a.year - b.year || byTitle(a, b)
+      : sort === "venue" ? (a, b) => venueName(a).localeCompare(venueName(b)) || b.year - a.year : (a, b) => b.year - a.year || byTitle(a, b));
+    return out;
+  }
+
+  let current = [];
+  function update() { current = matches(); render(); }
+
+  function label(c) {
+    const parts = [data.families[c[0]][1]];
+    if (c[1] >= 0) parts.push(data.threats[c[1]][1] + (c[2] === 0 ? " attack" : " defense"));
+    if (c[4] >= 0) parts.push(data.subcategories[c[4]][2]); else if (c[3] >= 0) parts.push(data.categories[c[3]][2]);
+    return parts.join(" › ");
+  }
+  function render() {
+    controls.count.textContent = current.length + " of " + papers.length + " papers";
+    controls.count.dataset.count = current.length;
+    const base = new URL(root.dataset.index, location.href);
+    const rows = current.slice(0, shown).map(p => el("tr", { "data-id": p.id },
+      el("td", {}, el("a", { href: new URL(data.paper_url.replace("ID", p.id), base).href, text: p.title })),
+      el("td", { text: p.authors }), el("td", { text: String(p.year) }),
+      el("td", { text: p.venue >= 0 ? data.venues[p.venue][1] : "" }),
+      el("td", { class: "sa-tax", text: p.cls.map(label).join("; ") })));
+    controls.table.tBodies[0].replaceChildren(...rows);
+    controls.more.hidden = current.length <= shown;
+  }
+
+  async function downloadBib() {
+    if (!bibCache) {
+      const text = await (await fetch(root.dataset.bib)).text();
+      bibCache = {};
+      for (const chunk of text.split(/\n(?=@)/)) {
+        const m = chunk.match(/^@\w+\s*\{\s*([^,\s]+)\s*,/);
+        if (m) bibCache[m[1]] = chunk.trim();
+      }
+    }
+    const body = current.map(p => bibCache[p.id]).filter(Boolean).join("\n\n") + "\n";
+    const a = el("a", { href: URL.createObjectURL(new Blob([body], { type: "application/x-bibtex" })), download: "safetyatlas-selection.bib" });
+    document.body.append(a); a.click(); a.remove();
+  }
+})();

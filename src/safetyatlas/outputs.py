@@ -1,0 +1,131 @@
+"""Non-page outputs of the site: charts, the explorer's JSON index, the Atom feed, .bib files.
+
+Pure: each function maps the knowledge base (and its graph) to ``{docs-relative path: text}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Mapping
+from xml.etree import ElementTree as ET
+
+from . import urls
+from .charts import bar_chart
+from .graph import Graph
+from .kb import KnowledgeBase
+from .pages import short_authors
+
+
+def charts(kb: KnowledgeBase, graph: Graph) -> dict[str, str]:
+    years: dict[int, int] = {}
+    for p in kb.papers.values():
+        years[p.year] = years.get(p.year, 0) + 1
+    span = sorted(years)
+    year_labels = [str(y) for y in range(span[0], span[-1] + 1)] if span else []
+    per_year = bar_chart(year_labels, [[years.get(int(y), 0) for y in year_labels]], title="Papers per year")
+    top = [f for f in kb.families.values() if not f.parent]
+    per_family = bar_chart([f.short for f in top], [[len(graph.papers_by_node.get(f.id, ())) for f in top]], title="Papers per model family")
+    threats = [t for t in kb.threats.values() if graph.papers_by_node.get(t.id)]
+    threats.sort(key=lambda t: -len(graph.papers_by_node.get(t.id, ())))
+    per_threat = bar_chart(
+        [t.name for t in threats],
+        [[len(graph.papers_by_node.get(f"{t.id}.attack", ())) for t in threats], [len(graph.papers_by_node.get(f"{t.id}.defense", ())) for t in threats]],
+        names=("Attack", "Defense"), title="Papers per threat type", horizontal=True,
+    )
+    base = f"{urls.GENERATED}/charts"
+    return {f"{base}/papers-per-year.svg": per_year, f"{base}/papers-per-family.svg": per_family, f"{base}/papers-per-threat.svg": per_threat}
+
+
+EXPLORER_INDEX = f"{urls.GENERATED}/explorer.json"
+
+
+def explorer_index(kb: KnowledgeBase) -> str:
+    """Compact JSON for the explorer: label tables once, papers as arrays of indexes.
+
+    ``papers``: [id, title, authors, year, venue index, [[family, threat, side, category, subcategory]...], url]
+    where taxonomy values are indexes into ``labels`` tables.
+    """
+    families = list(kb.families)
+    threats = list(kb.threats)
+    venues = list(kb.venues)
+    categories: dict[str, int] = {}
+    subcategories: dict[str, int] = {}
+    cat_labels: list[list[str]] = []  # [scope, id, name]
+    sub_labels: list[list[str]] = []  # [category node, id, name]
+    for s in kb.scopes.values():
+        for c in s.categories:
+            categories[f"{s.id}.{c.id}"] = len(cat_labels)
+            cat_labels.append([s.id, c.id, c.name])
+            for sub in c.subcategories:
+                subcategories[f"{s.id}.{c.id}.{sub.id}"] = len(sub_labels)
+                sub_labels.append([f"{s.id}.{c.id}", sub.id, sub.name])
+    fam_index = {f: i for i, f in enumerate(families)}
+    threat_index = {t: i for i, t in enumerate(threats)}
+    venue_index = {v: i for i, v in enumerate(venues)}
+    papers = []
+    for p in kb.papers.values():
+        cls = []
+        for c in p.classifications:
+            cls.append([
+                fam_index[c.family], threat_index.get(c.threat or "", -1), {"attack": 0, "defense": 1}.get(c.side or "", -1),
+                categories.get(f"{c.scope}.{c.category}", -1), subcategories.get(c.node, -1),
+            ])
+        papers.append([p.id, p.title, short_authors(p, 4), p.year, venue_index.get(p.venue or "", -1), cls])
+    data = {
+        "version": 1,
+        "families": [[f, kb.families[f].short, kb.families[f].parent or ""] for f in families],
+        "threats": [[t, kb.threats[t].name] for t in threats],
+        "venues": [[v, kb.venues[v].name] for v in venues],
+        "categories": cat_labels,
+        "subcategories": sub_labels,
+        "paper_url": urls.rel(urls.served(urls.paper("ID")), EXPLORER_INDEX) + "/",  # relative to this file
+        "papers": papers,
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100) -> str:
+    """An Atom feed of the most recently added papers (by the record's ``added`` date)."""
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    feed = ET.Element(f"{{{ns}}}feed")
+    ordered = sorted((p for p in kb.papers.values() if p.added), key=lambda p: (p.added, p.id), reverse=True)[:limit]
+    newest = ordered[0].added if ordered else dt.date(1970, 1, 1)
+    base = site_url.rstrip("/") + "/"
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{ns}}}{tag}", attrs)
+        if text is not None:
+            el.text = text
+        return el
+
+    sub(feed, "title", "safetyatlas: recently added papers")
+    sub(feed, "id", base)
+    sub(feed, "updated", f"{newest.isoformat()}T00:00:00Z")  # type: ignore[union-attr]
+    sub(feed, "link", href=base + urls.served(urls.PAGES["recent"]))
+    for p in ordered:
+        entry = sub(feed, "entry")
+        link = base + urls.served(urls.paper(p.id))
+        sub(entry, "title", p.title)
+        sub(entry, "id", link)
+        sub(entry, "link", href=link)
+        sub(entry, "updated", f"{p.added.isoformat()}T00:00:00Z")  # type: ignore[union-attr]
+        author = sub(entry, "author")
+        sub(author, "name", short_authors(p, 3))
+        sub(entry, "summary", f"{short_authors(p)} ({p.year})")
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def bib_files(kb: KnowledgeBase, graph: Graph, entries: Mapping[str, str]) -> dict[str, str]:
+    """One .bib per paper, per taxonomy node (everything under it) and for the whole base."""
+    def join(ids) -> str:
+        return "\n".join(entries[i] for i in sorted(ids)) + ("\n" if ids else "")
+
+    out = {urls.bib("all"): join(kb.papers)}
+    for nid, ids in graph.papers_by_node.items():
+        out[urls.bib(nid)] = join(ids)
+    for pid in kb.papers:
+        out[urls.bib(f"papers/{pid}")] = entries[pid] + "\n"
+    return out

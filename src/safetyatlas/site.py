@@ -1,0 +1,278 @@
+"""The site edge: generate pages and assets, write them, run MkDocs, swap the result in.
+
+``generate`` is pure (knowledge base in, ``{path: text}`` out). ``write_generated`` touches
+only files whose content changed and removes stale ones, so a live preview rebuilds only what
+moved. ``build_site`` never leaves a half-built ``site/``: MkDocs builds into a temporary
+folder that replaces ``site/`` only after a clean, strict build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping
+
+import yaml
+
+from . import urls
+from .errors import BuildFailed
+from .graph import build_graph
+from .kb import KnowledgeBase, load_kb
+from .outputs import EXPLORER_INDEX, atom_feed, bib_files, charts, explorer_index
+from .pages import SiteInfo, plan_pages
+from .render import environment, render_pages
+
+Progress = Callable[[Iterable, str], Iterable]
+
+
+def _no_progress(items: Iterable, label: str) -> Iterable:
+    return items
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    docs_dir: Path
+    site_dir: Path
+    templates: Path
+    site_url: str
+    edit_base: str
+
+    @classmethod
+    def read(cls, root: Path) -> "SiteConfig":
+        """The few settings we need from mkdocs.yml (read as plain YAML, tags ignored)."""
+        path = root / "mkdocs.yml"
+        if not path.is_file():
+            raise BuildFailed(f"{path} not found: run the command from the knowledge base's root folder")
+
+        class _Loader(yaml.SafeLoader):
+            pass
+
+        _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # skip !!python/name tags
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        extra = data.get("extra") or {}
+        repo = (extra.get("repository") or "").rstrip("/")
+        return cls(
+            root=root,
+            docs_dir=root / data.get("docs_dir", "docs"),
+            site_dir=root / data.get("site_dir", "site"),
+            templates=root / "templates",
+            site_url=data.get("site_url") or "http://127.0.0.1:8000/",
+            edit_base=f"{repo}/edit/main/" if repo else "",
+        )
+
+
+def bibtex_entries(kb: KnowledgeBase) -> dict[str, str]:
+    """Cite key -> BibTeX text of that entry, from one write of the whole library."""
+    from .bibtex import write_bibtex
+
+    out: dict[str, str] = {}
+    for chunk in re.split(r"\n(?=@)", write_bibtex(kb.venues, kb.papers.values())):
+        if m := re.match(r"@\w+\{([^,\s]+),", chunk.strip()):
+            out[m.group(1)] = chunk.strip()
+    return out
+
+
+def generate(kb: KnowledgeBase, config: SiteConfig, progress: Progress = _no_progress) -> dict[str, str]:
+    """Every generated file of the site, docs-relative path -> text."""
+    graph = build_graph(kb)
+    entries = bibtex_entries(kb)
+    pages = plan_pages(kb, graph, entries, SiteInfo(edit_base=config.edit_base))
+    env = environment(config.templates)
+    files = render_pages(env, progress(pages, "rendering pages"))
+    files.update(charts(kb, graph))
+    files[EXPLORER_INDEX] = explorer_index(kb)
+    files[f"{urls.GENERATED}/feed.xml"] = atom_feed(kb, config.site_url)
+    bibs = bib_files(kb, graph, entries)
+    for nid in kb.all_node_ids():  # every node page links its .bib, even when empty
+        bibs.setdefault(urls.bib(nid), "")
+    files.update(bibs)
+    return files
+
+
+def write_generated(docs_dir: Path, files: Mapping[str, str], progress: Progress = _no_progress) -> tuple[int, int]:
+    """Write changed files under docs/, delete generated files no longer produced.
+
+    Returns (written, removed).
+    """
+    written = 0
+    for rel, text in progress(sorted(files.items()), "writing pages"):
+        target = docs_dir / rel
+        data = text.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written += 1
+    removed = 0
+    generated = docs_dir / urls.GENERATED
+    keep = {docs_dir / rel for rel in files}
+    if generated.is_dir():
+        for path in sorted(generated.rglob("*"), reverse=True):
+            if path.is_file() and path not in keep:
+                path.unlink()
+                removed += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return written, removed
+
+
+def source_date_epoch(kb: KnowledgeBase) -> int:
+    """A build date that depends only on the data: the newest 'added' date, else 2025-01-01."""
+    newest = max((p.added for p in kb.papers.values() if p.added), default=dt.date(2025, 1, 1))
+    return int(dt.datetime.combine(newest, dt.time(), dt.timezone.utc).timestamp())
+
+
+@contextlib.contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ.setdefault(name, value)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+
+
+def mkdocs_build(config: SiteConfig, site_dir: Path, strict: bool = True) -> None:
+    """Run MkDocs into ``site_dir``; raise BuildFailed with its warnings on failure."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    collected: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                collected.append(record.getMessage())
+
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        # Markdown extensions such as snippets resolve paths from the working directory.
+        with contextlib.chdir(config.root):
+            cfg = load_config(str(config.root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict)
+            build(cfg)
+    except (MkDocsException, SystemExit) as exc:
+        detail = "\n".join(collected[:20])
+        raise BuildFailed(f"MkDocs build failed: {exc}\n{detail}".rstrip()) from None
+    finally:
+        logger.removeHandler(handler)
+
+
+def swap_in(new_site: Path, site_dir: Path) -> None:
+    """Replace ``site_dir`` by ``new_site`` with two renames; the old site is removed after."""
+    old = site_dir.with_name(site_dir.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site_dir.exists():
+        site_dir.rename(old)
+    new_site.rename(site_dir)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    papers: int
+    files: int
+    written: int
+    removed: int
+    seconds: dict[str, float]
+
+
+def build_site(root: Path, *, strict: bool = True, progress: Progress = _no_progress, say: Callable[[str], None] = lambda s: None) -> BuildReport:
+    """validate -> generate -> write docs/generated -> mkdocs build (temp) -> swap into site/."""
+    config = SiteConfig.read(root)
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    kb, _ = load_kb(root, strict=False)
+    times["load+validate"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    files = generate(kb, config, progress)
+    times["generate"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    written, removed = write_generated(config.docs_dir, files, progress)
+    times["write"] = time.perf_counter() - t0
+    say(f"building {len(files)} generated files and the hand-written pages with MkDocs…")
+    t0 = time.perf_counter()
+    config.site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=config.site_dir.parent))
+    try:
+        with _env("SOURCE_DATE_EPOCH", str(source_date_epoch(kb))):
+            mkdocs_build(config, tmp, strict=strict)
+        swap_in(tmp, config.site_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    times["mkdocs"] = time.perf_counter() - t0
+    return BuildReport(len(kb.papers), len(files), written, removed, times)
+
+
+def _snapshot(paths: Iterable[Path]) -> dict[Path, float]:
+    out: dict[Path, float] = {}
+    for base in paths:
+        if base.is_dir():
+            for p in base.rglob("*"):
+                if p.is_file():
+                    out[p] = p.stat().st_mtime_ns
+    return out
+
+
+def watch_sources(root: Path, on_change: Callable[[], None], *, interval: float = 0.3, stop: Callable[[], bool] = lambda: False) -> None:
+    """Poll taxonomy/, papers/ and templates/; call ``on_change`` after any file changes."""
+    watched = [root / "taxonomy", root / "papers", root / "templates"]
+    last = _snapshot(watched)
+    while not stop():
+        time.sleep(interval)
+        now = _snapshot(watched)
+        if now != last:
+            last = now
+            on_change()
+
+
+def regenerate(root: Path, say: Callable[[str], None]) -> bool:
+    """Validate and rewrite changed generated pages; on errors keep the previous pages."""
+    from .errors import ValidationFailed
+
+    config = SiteConfig.read(root)
+    try:
+        kb, _ = load_kb(root)
+    except ValidationFailed as exc:
+        for d in exc.diagnostics:
+            say(str(d))
+        say("not updated: fix the problems above")
+        return False
+    written, removed = write_generated(config.docs_dir, generate(kb, config))
+    say(f"updated {written} page(s), removed {removed}")
+    return True
+
+
+def serve_site(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
+    """Live preview: MkDocs' server with dirty rebuilds, fed by a watcher of the records."""
+    import threading
+
+    from mkdocs.commands.serve import serve
+
+    if not regenerate(root, say):
+        raise BuildFailed("the knowledge base has problems; fix them before serving")
+    stop = threading.Event()
+    thread = threading.Thread(target=watch_sources, args=(root, lambda: regenerate(root, say)), kwargs={"stop": stop.is_set}, daemon=True)
+    thread.start()
+    try:
+        with contextlib.chdir(root):
+            serve(str(root / "mkdocs.yml"), livereload=True, build_type="dirty", dev_addr=f"{host}:{port}", strict=False)
+    finally:
+        stop.set()

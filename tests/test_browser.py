@@ -1,0 +1,185 @@
+"""The built site in headless Chromium: search, explorer, matrix, paper pages, privacy.
+
+The site is built once from the real data into a temporary copy of the project and served on
+127.0.0.1. Every page visited is watched for console errors and for requests that leave
+127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from safetyatlas.kb import load_kb
+from safetyatlas.graph import build_graph
+
+from conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")]
+
+
+def copy_project(dest: Path) -> Path:
+    for name in ("taxonomy", "papers", "templates"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("generated"))
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    from safetyatlas.site import build_site
+
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    build_site(root)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def kb():
+    kb, _ = load_kb(ROOT)
+    return kb
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, site):
+    """A page that records console errors and requests; asserts both are clean at the end."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    pg.base = site  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+    assert outside == [], f"requests outside 127.0.0.1: {outside}"
+
+
+def open_page(page, path: str) -> None:
+    page.goto(page.base + path, wait_until="networkidle")
+
+
+def explorer_count(page) -> int:
+    page.wait_for_selector("#sa-explorer .sa-count[data-count]")
+    return int(page.locator("#sa-explorer .sa-count").get_attribute("data-count"))
+
+
+def test_search_finds_a_paper_by_title_and_opens_it(page):
+    open_page(page, "")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.press_sequentially("Jailbroken how does", delay=40)
+    hit = page.locator(".md-search-result__link", has_text="Jailbroken").first
+    hit.wait_for(timeout=15000)
+    hit.click()
+    page.wait_for_url("**/generated/papers/wei2023jailbroken/**")
+    assert "Jailbroken" in page.locator("h1").inner_text()
+
+
+def test_search_finds_a_paper_by_author(page):
+    open_page(page, "")
+    page.locator(".md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially("Debenedetti", delay=40)
+    page.locator(".md-search-result__link").first.wait_for(timeout=15000)
+    assert page.locator(".md-search-result__link", has_text="AgentDojo").count() >= 1
+
+
+def test_explorer_filters_narrow_the_count_and_the_url_round_trips(page, kb):
+    open_page(page, "generated/explorer/")
+    assert explorer_count(page) == len(kb.papers)
+    page.select_option("select[name=family]", "llm")
+    llm = {p.id for p in kb.papers.values() if any(c.family == "llm" for c in p.classifications)}
+    assert explorer_count(page) == len(llm)
+    page.select_option("select[name=threat]", "jailbreak")
+    page.select_option("select[name=side]", "attack")
+    expected = {p.id for p in kb.papers.values() if any((c.family, c.threat, c.side) == ("llm", "jailbreak", "attack") for c in p.classifications)}
+    assert explorer_count(page) == len(expected)
+    page.locator("input[name=from]").fill("2024")
+    recent = {i for i in expected if kb.papers[i].year >= 2024}
+    assert explorer_count(page) == len(recent)
+    shown = set(page.locator("#sa-explorer tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)"))
+    assert shown == recent
+    state = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).fragment)
+    assert state == {"family": ["llm"], "threat": ["jailbreak"], "side": ["attack"], "from": ["2024"]}
+    # the same URL in a fresh page restores the same view
+    url = page.url
+    page.goto("about:blank")
+    page.goto(url, wait_until="networkidle")
+    assert explorer_count(page) == len(recent)
+    assert page.locator("select[name=threat]").input_value() == "jailbreak"
+
+
+def test_explorer_free_text_and_subcategory(page, kb):
+    open_page(page, "generated/explorer/#q=backdoor")
+    expected = {p.id for p in kb.papers.values() if "backdoor" in (p.id + " " + p.title).lower() or "backdoor" in " ".join(a.display for a in p.authors).lower()}
+    assert explorer_count(page) == len(expected)
+
+
+def test_matrix_cell_leads_to_the_right_papers(page, kb):
+    open_page(page, "generated/matrix/")
+    graph = build_graph(kb)
+    expected_n = graph.matrix[("dm", "jailbreak", "defense")]
+    row = page.locator("tr", has=page.locator("a", has_text="DM"))
+    column = [h.inner_text().strip() for h in page.locator(".sa-matrix thead th").all()].index("Jailbreak")
+    cell = row.locator("td").nth(column).locator("a.sa-def")
+    assert cell.inner_text() == str(expected_n)
+    cell.click()
+    page.wait_for_url("**/generated/explorer/**")
+    assert explorer_count(page) == expected_n
+    expected = {p.id for p in kb.papers.values() if any(kb.root_family(c.family) == "dm" and c.threat == "jailbreak" and c.side == "defense" for c in p.classifications)}
+    shown = set(page.locator("#sa-explorer tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)"))
+    assert shown == expected
+
+
+def test_paper_page_shows_bibtex_and_links(page, kb):
+    open_page(page, "generated/papers/zou2023universal/")
+    code = page.locator(".sa-bibtex code").inner_text()
+    assert code.lstrip().startswith("@") and "zou2023universal" in code
+    assert page.locator("a", has_text="arXiv:2307.15043").get_attribute("href") == "https://arxiv.org/abs/2307.15043"
+    page.locator("a", has_text="AdvBench").first.click()
+    page.wait_for_url("**/generated/benchmarks/advbench/**")
+
+
+def test_explorer_downloads_bibtex_of_the_selection(page, kb):
+    open_page(page, "generated/explorer/#family=vlp&side=defense")
+    n = explorer_count(page)
+    with page.expect_download() as info:
+        page.locator("button", has_text="Download BibTeX").click()
+    text = Path(info.value.path()).read_text()
+    assert text.count("\n@") + text.startswith("@") == n
+
+
+def test_every_main_page_loads_cleanly(page):
+    for path in ["", "generated/taxonomy/", "generated/taxonomy/llm/jailbreak/attack/", "generated/families/agent/",
+                 "generated/threats/jailbreak/", "generated/benchmarks/", "generated/challenges/", "generated/stats/",
+                 "generated/years/", "generated/venues/", "generated/authors/", "generated/recent/", "about/"]:
+        open_page(page, path)
+        assert page.locator("h1").count() >= 1, path

@@ -1,0 +1,142 @@
+"""The site build: pages for every kind, golden snapshots, determinism, atomicity."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from safetyatlas.errors import BuildFailed, ValidationFailed
+from safetyatlas.graph import build_graph
+from safetyatlas.kb import load_kb
+from safetyatlas.pages import plan_pages
+from safetyatlas.render import md_escape
+from safetyatlas.site import build_site
+
+from conftest import FIXTURES, ROOT
+
+GOLDEN = FIXTURES / "golden" / "site"
+GOLDEN_PAGES = [
+    "generated/papers/zou2023universal.md",
+    "generated/taxonomy/llm/jailbreak/attack/black-box/llm-generated/index.md",
+    "generated/matrix.md",
+    "generated/bib/llm.jailbreak.attack.bib",
+]
+
+
+def project(dest: Path, base: Path = FIXTURES / "minimal") -> Path:
+    """A buildable project: the repository's templates, docs and mkdocs.yml over ``base`` data."""
+    shutil.copytree(base / "taxonomy", dest / "taxonomy")
+    shutil.copytree(base / "papers", dest / "papers")
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("generated"))
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = project(tmp_path_factory.mktemp("site"))
+    report = build_site(root)
+    return root, report
+
+
+def test_every_page_kind_exists(built):
+    root, report = built
+    site = root / "site"
+    for path in ["index.html", "generated/matrix/index.html", "generated/explorer/index.html", "generated/taxonomy/index.html",
+                 "generated/families/llm/index.html", "generated/families/llm-agent/index.html", "generated/threats/jailbreak/index.html",
+                 "generated/taxonomy/llm/jailbreak/attack/index.html", "generated/taxonomy/llm/jailbreak/attack/black-box/index.html",
+                 "generated/taxonomy/llm/jailbreak/attack/black-box/llm-generated/index.html", "generated/papers/zou2023universal/index.html",
+                 "generated/benchmarks/index.html", "generated/benchmarks/advbench/index.html", "generated/challenges/index.html",
+                 "generated/years/2023/index.html", "generated/venues/arxiv/index.html", "generated/authors/z/index.html",
+                 "generated/stats/index.html", "generated/recent/index.html", "generated/feed.xml", "generated/explorer.json",
+                 "generated/bib/all.bib", "generated/bib/llm.jailbreak.attack.black-box.bib", "generated/charts/papers-per-year.svg",
+                 "about/index.html", "contributing/index.html", "data-model/index.html", "search/search_index.json"]:
+        assert (site / path).is_file(), path
+    assert report.papers == 2
+
+
+@pytest.mark.parametrize("page", GOLDEN_PAGES)
+def test_golden_pages(built, page):
+    root, _ = built
+    actual = (root / "docs" / page).read_text()
+    golden = GOLDEN / page
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual)
+    assert actual == golden.read_text(), f"rendered {page} differs from {golden} (UPDATE_GOLDEN=1 to accept)"
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    root, _ = built
+    other = project(tmp_path / "again")
+    build_site(other)
+    assert tree_digest(root / "site") == tree_digest(other / "site")
+
+
+def test_home_counts_and_feed_and_index(built):
+    root, _ = built
+    home = (root / "site" / "index.html").read_text()
+    assert "<strong>2</strong> papers" in home
+    feed = ET.parse(root / "site/generated/feed.xml").getroot()
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 2
+    index = json.loads((root / "site/generated/explorer.json").read_text())
+    assert sorted(p[0] for p in index["papers"]) == ["chao2023jailbreaking", "zou2023universal"]
+
+
+def test_site_loads_nothing_from_outside(built):
+    root, _ = built
+    for html in (root / "site").rglob("*.html"):
+        text = html.read_text()
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text and "cdn.jsdelivr" not in text and "unpkg.com" not in text, html
+
+
+def test_failed_validation_leaves_the_previous_site(built, tmp_path):
+    root = project(tmp_path / "p")
+    build_site(root)
+    before = tree_digest(root / "site")
+    (root / "papers/zou2023universal.yaml").write_text((root / "papers/zou2023universal.yaml").read_text().replace("threat: jailbreak", "threat: jailbrake"))
+    with pytest.raises(ValidationFailed):
+        build_site(root)
+    assert tree_digest(root / "site") == before
+
+
+def test_failed_mkdocs_build_leaves_the_previous_site(tmp_path):
+    root = project(tmp_path / "p")
+    build_site(root)
+    before = tree_digest(root / "site")
+    (root / "docs/about.md").write_text("# About\n\n[broken](no-such-page.md)\n")
+    with pytest.raises(BuildFailed) as info:
+        build_site(root)
+    assert "no-such-page.md" in str(info.value)
+    assert tree_digest(root / "site") == before
+    assert not list(tmp_path.glob("p/.site-*"))
+
+
+def test_markdown_escaping():
+    assert md_escape("A [b] *c* _d_ <e> | f") == r"A \[b\] \*c\* \_d\_ \<e\> \| f"
+
+
+def test_every_node_of_the_real_taxonomy_gets_a_page():
+    kb, _ = load_kb(ROOT)
+    pages = {p.path for p in plan_pages(kb, build_graph(kb), {pid: "" for pid in kb.papers})}
+    from safetyatlas import urls
+
+    for s in kb.scopes.values():
+        assert urls.node(s.id) in pages
+        for c in s.categories:
+            for sub in c.subcategories:
+                assert urls.node(f"{s.id}.{c.id}.{sub.id}") in pages
+    assert all(urls.paper(pid) in pages for pid in kb.papers)
+    assert all(urls.family(f) in pages for f in kb.families)
