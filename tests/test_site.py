@@ -140,3 +140,36 @@ def test_every_node_of_the_real_taxonomy_gets_a_page():
                 assert urls.node(f"{s.id}.{c.id}.{sub.id}") in pages
     assert all(urls.paper(pid) in pages for pid in kb.papers)
     assert all(urls.family(f) in pages for f in kb.families)
+
+
+def test_preview_watcher_rerenders_a_changed_record(tmp_path):
+    """What `safetyatlas serve` relies on: a saved record is re-rendered; a broken one is not."""
+    import threading
+    import time
+
+    from safetyatlas.site import regenerate, watch_sources
+
+    root = project(tmp_path / "p")
+    messages: list[str] = []
+    assert regenerate(root, messages.append)
+    page = root / "docs/generated/papers/zou2023universal.md"
+    stop = threading.Event()
+    thread = threading.Thread(target=watch_sources, args=(root, lambda: regenerate(root, messages.append), stop), daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.3)
+        record = root / "papers/zou2023universal.yaml"
+        record.write_text(record.read_text().replace("Universal and Transferable", "Universal and Edited"))
+        deadline = time.time() + 10
+        while "Universal and Edited" not in page.read_text() and time.time() < deadline:
+            time.sleep(0.05)
+        assert "Universal and Edited" in page.read_text()
+        record.write_text(record.read_text().replace("year: 2023", "year: 3023"))
+        deadline = time.time() + 10
+        while not any("not updated" in m for m in messages) and time.time() < deadline:
+            time.sleep(0.05)
+        assert any("year 3023 is impossible" in m for m in messages)
+        assert "Universal and Edited" in page.read_text()  # the previous page stays
+    finally:
+        stop.set()
+        thread.join(timeout=5)

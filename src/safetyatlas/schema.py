@@ -30,7 +30,7 @@ from .ids import (
 SCHEMA_VERSION = 1
 
 Side = Literal["attack", "defense"]
-Role = Literal["method", "benchmark", "dataset", "analysis", "survey", "position"]
+Role = Literal["method", "benchmark", "dataset", "analysis", "survey", "position", "background"]
 EntryType = Literal["inproceedings", "article", "misc", "techreport", "phdthesis", "book", "incollection"]
 VenueType = Literal["conference", "journal", "workshop", "preprint", "other"]
 Basis = Literal["threat-model", "subtask", "other"]

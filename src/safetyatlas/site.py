@@ -221,26 +221,38 @@ def build_site(root: Path, *, strict: bool = True, progress: Progress = _no_prog
     return BuildReport(len(kb.papers), len(files), written, removed, times)
 
 
-def _snapshot(paths: Iterable[Path]) -> dict[Path, float]:
-    out: dict[Path, float] = {}
-    for base in paths:
-        if base.is_dir():
-            for p in base.rglob("*"):
-                if p.is_file():
-                    out[p] = p.stat().st_mtime_ns
-    return out
+def watch_sources(root: Path, on_change: Callable[[], None], stop: "threading.Event", *, settle: float = 0.05) -> None:
+    """Call ``on_change`` whenever files under taxonomy/, papers/ or templates/ change.
 
+    Uses watchdog (already required by MkDocs' own server): events, no polling of thousands of
+    files. Bursts of events (an editor's save writes several) are folded into one call.
+    """
+    import threading
 
-def watch_sources(root: Path, on_change: Callable[[], None], *, interval: float = 0.3, stop: Callable[[], bool] = lambda: False) -> None:
-    """Poll taxonomy/, papers/ and templates/; call ``on_change`` after any file changes."""
-    watched = [root / "taxonomy", root / "papers", root / "templates"]
-    last = _snapshot(watched)
-    while not stop():
-        time.sleep(interval)
-        now = _snapshot(watched)
-        if now != last:
-            last = now
-            on_change()
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    changed = threading.Event()
+
+    class _Handler(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:  # noqa: ANN001 - watchdog's event type
+            if not event.is_directory:
+                changed.set()
+
+    observer = Observer()
+    for name in ("taxonomy", "papers", "templates"):
+        if (root / name).is_dir():
+            observer.schedule(_Handler(), str(root / name), recursive=True)
+    observer.start()
+    try:
+        while not stop.is_set():
+            if changed.wait(timeout=0.2):
+                time.sleep(settle)
+                changed.clear()
+                on_change()
+    finally:
+        observer.stop()
+        observer.join()
 
 
 def regenerate(root: Path, say: Callable[[str], None]) -> bool:
@@ -269,7 +281,7 @@ def serve_site(root: Path, host: str, port: int, say: Callable[[str], None]) -> 
     if not regenerate(root, say):
         raise BuildFailed("the knowledge base has problems; fix them before serving")
     stop = threading.Event()
-    thread = threading.Thread(target=watch_sources, args=(root, lambda: regenerate(root, say)), kwargs={"stop": stop.is_set}, daemon=True)
+    thread = threading.Thread(target=watch_sources, args=(root, lambda: regenerate(root, say), stop), daemon=True)
     thread.start()
     try:
         with contextlib.chdir(root):

@@ -6,6 +6,7 @@ checks every one of them.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 GENERATED = "generated"
@@ -66,8 +67,33 @@ PAGES = {
 
 
 def rel(target: str, source: str) -> str:
-    """A relative link from the page ``source`` to the file ``target`` (both docs-relative)."""
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    """A relative link from the page ``source`` to the file ``target`` (both docs-relative).
+
+    Paths here are always clean, relative and slash-separated, so this is a prefix comparison
+    (``posixpath.relpath`` normalises through the file system's absolute path and was a third
+    of the page-planning time).
+    """
+    return _rel(target, source.rpartition("/")[0])
+
+
+@functools.lru_cache(maxsize=65536)
+def _rel_dir(target_dir: str, source_dir: str) -> str:
+    t = target_dir.split("/") if target_dir else []
+    s = source_dir.split("/") if source_dir else []
+    common = 0
+    for a, b in zip(t, s):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(s) - common) + t[common:])
+
+
+def _rel(target: str, source_dir: str) -> str:
+    if source_dir == target or source_dir.startswith(target + "/"):  # target is a folder above the source
+        return posixpath.relpath(target, source_dir or ".")
+    target_dir, _, name = target.rpartition("/")
+    prefix = _rel_dir(target_dir, source_dir)
+    return f"{prefix}/{name}" if prefix else name
 
 
 def href(target: str, source: str) -> str:
