@@ -12,36 +12,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import Diagnostic, SafetyAtlasError, UsageProblem, ValidationFailed
+from .errors import SafetyAtlasError, ValidationFailed
 from .graph import build_graph, count_by, coverage
-from .kb import load_kb
-
-
-def _root(path: str) -> Path:
-    root = Path(path)
-    if not (root / "taxonomy").is_dir() and not (root / "papers").is_dir():
-        raise UsageProblem(f"{path} holds no taxonomy/ or papers/ folder: pass the knowledge base's root folder")
-    return root
-
-
-root_option = click.option(
-    "--root", default=".", show_default=True, type=click.Path(file_okay=False), help="Root folder of the knowledge base (holds taxonomy/ and papers/)."
-)
-
-
-def report(diagnostics: list[Diagnostic]) -> None:
-    for d in diagnostics:
-        click.echo(str(d), err=True)
-
-
-def load_or_fail(root: Path, strict: bool = False):
-    """Load the base; print every diagnostic and stop once on errors."""
-    try:
-        kb, warnings = load_kb(root, strict=strict)
-    except ValidationFailed as exc:
-        report(exc.diagnostics)
-        raise
-    return kb, warnings
+from .cliutil import load_or_fail, report, root_option
+from .cliutil import root_path as _root
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -247,6 +221,12 @@ def import_list(list_file: str, root: str, force: bool, dry_run: bool) -> None:
         f"{len(plan.unchanged)} unchanged ({len(plan.kept)} of them differ from the list and were kept); "
         f"{verb} {len(plan.files)} file(s); {len(plan.problems)} problem(s) reported"
     )
+
+
+from .cli_cite import add, export  # noqa: E402  (defined in their own module)
+
+main.add_command(export)
+main.add_command(add)
 
 
 if __name__ == "__main__":  # pragma: no cover

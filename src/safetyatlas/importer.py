@@ -23,15 +23,13 @@ from typing import Iterable
 
 from .errors import Diagnostic, ImportProblem, ValidationFailed
 from .ids import make_paper_id
-from .kb import KnowledgeBase, assemble, broken_kinds
+from .kb import KnowledgeBase
 from .layout import paper_path
 from .listparse import Entry, parse_list
-from .load import load_tree, parse_text, RawRecord
-from .layout import place_of
 from .schema import Author, Classification, Paper, Section, Venue
+from .staging import check_after, load_checked
 from .store import dump_paper, write_files
 from .text import normalise_title
-from .validate import check_record, check_records
 
 
 @dataclass
@@ -175,27 +173,12 @@ def run_import(root: Path, list_file: Path, *, force: bool = False, dry_run: boo
     entries, shape = parse_list(text)
     if shape:
         raise ImportProblem(f"{list_file}:{shape[0].line}: {shape[0].message} ({shape[0].hint})")
-    raws, problems = load_tree(root)
-    checked, schema_problems = check_records(raws)
-    kb, ref_problems = assemble(checked, broken_kinds(problems + schema_problems))
-    before = [d for d in problems + schema_problems if d.severity == "error"]
-    if before:
-        raise ValidationFailed(before)
+    kb, checked = load_checked(root)
     plan = plan_import(kb, entries, str(list_file), force=force)
     if any(d.severity == "error" for d in plan.problems):
         raise ValidationFailed(plan.problems)
     # validate the base as it would be after writing, from the very text to be written
-    replaced = set(plan.files)
-    after = [c for c in checked if c.raw.path not in replaced]
-    new_problems: list[Diagnostic] = []
-    for rel, body in plan.files.items():
-        data, lines = parse_text(body, rel)
-        rec, diags = check_record(RawRecord("paper", rel, 1, data, lines, place_of("paper")))
-        new_problems.extend(diags)
-        if rec:
-            after.append(rec)
-    _, ref_after = assemble(after)
-    errors = [d for d in new_problems + ref_after if d.severity == "error"]
+    errors = [d for d in check_after(checked, plan.files) if d.severity == "error"]
     if errors:
         raise ValidationFailed(errors)
     if not dry_run:

@@ -65,17 +65,29 @@ def dump_paper(paper: Paper) -> str:
     return SCHEMA_COMMENT + dump_yaml(record_data(paper))
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_files(root: Path, files: Mapping[str, str]) -> None:
-    """Write every file or none: all go to temporary files first, then are renamed in place."""
+    """Write every file or none: all go to temporary files first, then are renamed in place.
+
+    A new file gets the usual permissions (0666 less the umask), a replaced one keeps its own;
+    the temporary files would otherwise leave everything readable by the owner only.
+    """
     staged: list[tuple[Path, Path]] = []
+    fresh_mode = 0o666 & ~_umask()
     try:
         for rel, text in files.items():
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".yaml", dir=target.parent)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix or ".tmp", dir=target.parent)
             staged.append((Path(tmp), target))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                os.fchmod(fh.fileno(), target.stat().st_mode & 0o777 if target.exists() else fresh_mode)
+                fh.write(text)
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

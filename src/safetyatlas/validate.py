@@ -71,7 +71,7 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _describe(error: dict[str, Any], model: type[Model], data: Any) -> tuple[str, str]:
+def describe_error(error: dict[str, Any], model: type[Model], data: Any) -> tuple[str, str]:
     """A message and a fix for one pydantic error."""
     kind, loc = error["type"], error["loc"]
     value = error.get("input")
@@ -125,7 +125,7 @@ def check_record(raw: RawRecord) -> tuple[Checked | None, list[Diagnostic]]:
         diags = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
-            message, hint = _describe(error, model, data)
+            message, hint = describe_error(error, model, data)
             diags.append(Diagnostic(raw.path, raw.line_of(loc), format_loc(loc), message, hint))
         return None, diags
     return checked, _check_name(checked)

@@ -1,0 +1,213 @@
+"""``add``: new paper records from BibTeX entries, or from arXiv metadata.
+
+``plan_add`` is pure: BibTeX text + one classification + the current base -> the files to
+write, or the problems that stop it (malformed BibTeX with its line, an unknown venue, a
+duplicate of an existing paper by arXiv id, DOI or near-identical title, which it names).
+``run_add`` is the edge: it reads the base, plans, validates the base as it would be with the
+new files, and writes all of them or none.
+
+``fetch_arxiv`` asks the arXiv API (short timeout; a clear message when offline) and
+``arxiv_bibtex`` turns its Atom answer into a BibTeX entry, so both inputs take one path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import bibtexparser
+from bibtexparser.model import Entry, Field
+from pydantic import ValidationError
+from rapidfuzz import fuzz, process
+
+from . import __version__
+from .bibtex import latex, latex_title, parse_bibtex, unlatex
+from .errors import Diagnostic, ImportProblem, UsageProblem, ValidationFailed
+from .ids import ARXIV_PATTERN
+from .importer import today
+from .kb import KnowledgeBase
+from .layout import paper_path
+from .schema import Classification, Paper
+from .staging import check_after, load_checked
+from .store import dump_paper, write_files
+from .text import normalise_title, squash_space
+
+TITLE_SIMILARITY = 95
+"""rapidfuzz ratio (0-100) of normalised titles from which two papers count as the same.
+
+The closest distinct titles in the real base score 91 ("membership inference attacks against
+diffusion models" vs "white-box membership inference attacks against diffusion models")."""
+
+
+@dataclass
+class AddPlan:
+    files: dict[str, str] = field(default_factory=dict)
+    papers: list[Paper] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # file to write -> line of its input entry
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.problems if d.severity == "error"]
+
+
+def classification(family: str, threat: str | None = None, side: str | None = None, category: str | None = None, subcategory: str | None = None, role: str = "method") -> Classification:
+    """A classification from command-line values; ``UsageProblem`` when one is malformed."""
+    try:
+        return Classification(family=family, threat=threat, side=side, category=category, subcategory=subcategory, role=role)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        raise UsageProblem(f"--{first['loc'][0]} {first.get('input')!r} is not valid: use lower-case words joined by hyphens, as in taxonomy/") from None
+
+
+class _Known:
+    """Papers already in the base (or earlier in the same input), by arXiv id, DOI and title."""
+
+    def __init__(self, papers: Iterable[tuple[Paper, str]]):
+        self.arxiv: dict[str, str] = {}
+        self.doi: dict[str, str] = {}
+        self.titles: list[str] = []
+        self.labels: list[str] = []
+        for paper, label in papers:
+            self.add(paper, label)
+
+    def add(self, paper: Paper, label: str) -> None:
+        if paper.arxiv:
+            self.arxiv.setdefault(paper.arxiv, label)
+        if paper.doi:
+            self.doi.setdefault(paper.doi.lower(), label)
+        self.titles.append(normalise_title(paper.title))
+        self.labels.append(label)
+
+    def find(self, paper: Paper) -> str | None:
+        """Why ``paper`` is a duplicate and of what, or None."""
+        if paper.arxiv and paper.arxiv in self.arxiv:
+            return f"same arXiv id {paper.arxiv} as {self.arxiv[paper.arxiv]}"
+        if paper.doi and paper.doi.lower() in self.doi:
+            return f"same DOI {paper.doi} as {self.doi[paper.doi.lower()]}"
+        match = process.extractOne(normalise_title(paper.title), self.titles, scorer=fuzz.ratio, score_cutoff=TITLE_SIMILARITY)
+        if match is not None:
+            return f"{'same' if match[1] == 100 else 'near-identical'} title as {self.labels[match[2]]}"
+        return None
+
+
+def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, path: str = "<stdin>", day: dt.date | None = None) -> AddPlan:
+    """The records to create for every entry of ``text``, or the problems that stop them."""
+    plan = AddPlan()
+    parsed = parse_bibtex(text, kb.venues, (classification,), taken=kb.papers, path=path, added=day or today())
+    known = _Known((p, _label(kb, p.id)) for p in kb.papers.values())
+    for item in parsed:
+        plan.problems.extend(item.problems)
+        paper = item.paper
+        if paper is None:
+            continue
+        duplicate = known.find(paper)
+        if duplicate:
+            plan.problems.append(Diagnostic(path, item.line, "", f"'{paper.title}' is already in the base: {duplicate}", "add a classification to that record instead of a new one"))
+            continue
+        known.add(paper, f"the entry at {path}:{item.line}")
+        plan.papers.append(paper)
+        rel = str(paper_path(paper.id))
+        plan.files[rel] = dump_paper(paper)
+        plan.lines[rel] = item.line
+    plan.problems.sort()
+    return plan
+
+
+def _label(kb: KnowledgeBase, pid: str) -> str:
+    origin = kb.where("paper", pid)
+    return f"{origin.path if origin else paper_path(pid)} ({pid})"
+
+
+def run_add(root: Path, text: str, classification: Classification, *, path: str = "<stdin>", dry_run: bool = False) -> AddPlan:
+    """Plan, validate the whole base with the new records in it, then write all of them or none."""
+    kb, checked = load_checked(root)
+    plan = plan_add(kb, text, classification, path=path)
+    if plan.errors:
+        raise ValidationFailed(plan.problems)
+    after = [_at_input(d, plan.lines, path) for d in check_after(checked, plan.files)]
+    if any(d.severity == "error" for d in after):
+        raise ValidationFailed(after)
+    plan.problems.extend(after)
+    if not dry_run:
+        write_files(root, plan.files)
+    return plan
+
+
+def _at_input(d: Diagnostic, lines: dict[str, int], path: str) -> Diagnostic:
+    """A problem found in a would-be record, pointed at the input entry (and its flag)."""
+    if d.path not in lines:
+        return d
+    field = re.sub(r"^classifications\[0\]\.", "--", d.field)
+    return Diagnostic(path, lines[d.path], field, f"{d.message} (in the new record {d.path})", d.hint, d.severity)
+
+
+# --- arXiv --------------------------------------------------------------------------------
+
+ARXIV_API = "https://export.arxiv.org/api/query?id_list={}"
+ATOM = {"a": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}
+
+
+def arxiv_id(text: str) -> str:
+    """The bare identifier from ``2307.15043``, ``arXiv:2307.15043v2`` or an abs/pdf URL."""
+    ident = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", text.strip(), flags=re.I)
+    ident = re.sub(r"(?:v[0-9]+)?(?:\.pdf)?$", "", ident)
+    if not re.fullmatch(ARXIV_PATTERN, ident):
+        raise UsageProblem(f"'{text}' is not an arXiv identifier (write it as 2307.15043 or cs/0112017)")
+    return ident
+
+
+def fetch_arxiv(ident: str, *, timeout: float = 10.0) -> bytes:
+    """The arXiv API's Atom answer for one identifier; ``ImportProblem`` when it cannot be reached."""
+    request = urllib.request.Request(ARXIV_API.format(urllib.parse.quote(ident)), headers={"User-Agent": f"safetyatlas/{__version__}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read()
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ImportProblem(
+            f"cannot reach the arXiv API to fetch {ident} ({reason}); you seem to be offline. "
+            f"Save the BibTeX from https://arxiv.org/abs/{ident} ('Export BibTeX Citation') to a file and run 'safetyatlas add FILE' instead"
+        ) from None
+
+
+@dataclass(frozen=True)
+class ArxivMetadata:
+    bibtex: str
+    journal_ref: str | None  # where arXiv says the paper appeared, if anywhere
+
+
+def arxiv_bibtex(atom: bytes | str, ident: str) -> ArxivMetadata:
+    """A BibTeX ``@misc`` entry for one paper of an arXiv API answer."""
+    try:
+        feed = ET.fromstring(atom)
+    except ET.ParseError as exc:
+        raise ImportProblem(f"the arXiv API answered something that is not Atom XML ({exc})") from None
+    entry = feed.find("a:entry", ATOM)
+    if entry is None or "/api/errors" in (entry.findtext("a:id", "", ATOM)):
+        raise ImportProblem(f"arXiv has no paper {ident}: check the identifier at https://arxiv.org/abs/{ident}")
+
+    def text(path: str) -> str:
+        return squash_space(entry.findtext(path, "", ATOM))  # type: ignore[union-attr]
+
+    title = text("a:title")
+    if "$" in title or "\\" in title:
+        title = unlatex(title)  # arXiv titles may carry TeX math
+    authors = [squash_space(a.findtext("a:name", "", ATOM)) for a in entry.findall("a:author", ATOM)]
+    fields = [
+        ("title", latex_title(title)),
+        ("author", " and ".join(latex(a) for a in authors if a)),
+        ("year", text("a:published")[:4]),
+        ("eprint", ident),
+        ("archivePrefix", "arXiv"),
+        ("doi", text("arxiv:doi")),
+    ]
+    library = bibtexparser.Library([Entry("misc", "arxiv", [Field(k, v) for k, v in fields if v])])
+    return ArxivMetadata(bibtexparser.write_string(library), text("arxiv:journal_ref") or None)

@@ -1,0 +1,341 @@
+"""BibTeX both ways: papers -> bibtexparser ``Library`` -> text, and BibTeX text -> new papers.
+
+Writing: the cite key is the paper id; the entry type is the record's; the venue's full name
+goes to ``booktitle`` (inproceedings), ``journal`` (article) or ``howpublished`` (misc); arXiv
+papers carry ``eprint`` and ``archivePrefix``. Text is LaTeX-encoded with pylatexenc (accents,
+``&``, ``%``, ``_`` ...), words with inner capitals (acronyms: ``GPT``, ``LLMs``, ``TrojLLM``)
+are wrapped in braces so bibliography styles keep their case, and a truncated author list
+ends in ``and others``.
+
+Reading: ``parse_bibtex`` decodes LaTeX back to Unicode, maps ``booktitle``/``journal``/
+``howpublished`` onto a venue by name, full name or alias (exact, case-insensitive), and
+returns one ``Parsed`` per entry: a schema-valid ``Paper`` or the problems that stop it, each
+with the 1-based line of the entry or field. Pure: no file system.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
+from bibtexparser.middlewares.middleware import BlockMiddleware
+from bibtexparser.model import Entry, Field, ParsingFailedBlock
+from pydantic import ValidationError
+from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from .errors import Diagnostic
+from .ids import ARXIV_PATTERN, PAPER_ID_RE, make_paper_id
+from .schema import Author, Classification, Paper, Venue
+from .text import squash_space
+from .validate import describe_error, format_loc
+
+# --- LaTeX <-> Unicode --------------------------------------------------------------------
+
+_ENCODER = UnicodeToLatexEncoder(replacement_latex_protection="braces-all", non_ascii_only=False, unknown_char_policy="keep")
+_DECODER = LatexNodes2Text(strict_latex_spaces=True)
+_WORD = re.compile(r"[^\W_]+")
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9 .,:;!?()'/+=*@-]*")
+
+
+def latex(text: str) -> str:
+    """Unicode -> LaTeX that compiles: ``'Tramèr & 50%'`` -> ``'Tram{\\`e}r {\\&} 50{\\%}'``."""
+    if _PLAIN.fullmatch(text) and "--" not in text:
+        return text  # nothing to encode: most words of most titles and names
+    return _ENCODER.unicode_to_latex(text).replace("--", "-{}-")
+
+
+def is_acronym(word: str) -> bool:
+    """A word whose case a style must not change: a capital after its first character."""
+    return any(c.isupper() for c in word[1:])
+
+
+def latex_title(title: str) -> str:
+    """LaTeX for a title, with every acronym-like word protected by braces (``{GPT}-4``)."""
+    out, end = [], 0
+    for m in _WORD.finditer(title):
+        out.append(latex(title[end:m.start()]))
+        word = latex(m.group())
+        out.append(f"{{{word}}}" if is_acronym(m.group()) else word)
+        end = m.end()
+    out.append(latex(title[end:]))
+    return "".join(out)
+
+
+def unlatex(value: str) -> str:
+    """LaTeX -> Unicode on one line: accents decoded, protective braces gone.
+
+    A bare ``%``, ``&`` or ``#`` is taken literally (sloppy exports leave them unescaped): read as
+    LaTeX, a ``%`` would start a comment and silently cut the rest of a title.
+    """
+    return squash_space(_DECODER.latex_to_text(re.sub(r"(?<!\\)([%&#])", r"\\\1", value)))
+
+
+def latex_author(author: Author) -> str:
+    family = latex(author.family)
+    if author.given is None:
+        return f"{{{family}}}"  # an organisation or mononym: one unit, never split
+    return f"{family}, {latex(author.given)}"
+
+
+# --- papers -> BibTeX ---------------------------------------------------------------------
+
+CONTAINER = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal", "techreport": "institution", "phdthesis": "school"}
+"""The field that names the venue, per entry type; every other type uses ``howpublished``."""
+
+
+def arxiv_note(arxiv: str) -> str:
+    return f"arXiv preprint arXiv:{arxiv}"
+
+
+def to_entry(paper: Paper, venues: Mapping[str, Venue]) -> Entry:
+    """One paper as a bibtexparser entry whose values are ready-to-write LaTeX."""
+    fields: list[tuple[str, str | None]] = [
+        ("title", latex_title(paper.title)),
+        ("author", " and ".join([latex_author(a) for a in paper.authors] + (["others"] if paper.authors_truncated else []))),
+    ]
+    venue = venues.get(paper.venue) if paper.venue else None
+    container = CONTAINER.get(paper.entry_type, "howpublished")
+    if venue is not None and not (venue.id == "arxiv" and paper.arxiv and container == "howpublished"):
+        fields.append((container, latex(venue.full_name)))
+    elif paper.arxiv and container == "howpublished":
+        fields.append(("howpublished", arxiv_note(paper.arxiv)))
+    fields += [
+        ("year", str(paper.year)),
+        ("volume", paper.volume and latex(paper.volume)),
+        ("number", paper.number and latex(paper.number)),
+        ("pages", paper.pages and re.sub(r"[-–]+", "--", paper.pages)),
+        ("publisher", paper.publisher and latex(paper.publisher)),
+        ("eprint", paper.arxiv),
+        ("archivePrefix", "arXiv" if paper.arxiv else None),
+        ("doi", paper.doi),
+        ("url", paper.url or paper.arxiv_url or paper.doi_url),
+    ]
+    return Entry(paper.entry_type, paper.id, [Field(k, v) for k, v in fields if v])
+
+
+def to_library(venues: Mapping[str, Venue], papers: Iterable[Paper]) -> Library:
+    """The papers as a bibtexparser ``Library``, one entry per paper, keyed by paper id."""
+    return Library([to_entry(p, venues) for p in papers])
+
+
+_FORMAT = bibtexparser.BibtexFormat()
+_FORMAT.indent = "  "
+_FORMAT.block_separator = "\n"
+_FORMAT.value_column = 0
+
+
+def write_bibtex(venues: Mapping[str, Venue], papers: Iterable[Paper]) -> str:
+    """The BibTeX text of the papers, in the order given."""
+    library = to_library(venues, papers)
+    stack = bibtexparser.middlewares.default_unparse_stack(allow_inplace_modification=True)
+    return bibtexparser.write_string(library, unparse_stack=stack, bibtex_format=_FORMAT)
+
+
+# --- BibTeX -> papers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One block of the input: the paper it yields, or why it yields none."""
+
+    line: int  # 1-based line where the block starts
+    key: str
+    paper: Paper | None
+    problems: tuple[Diagnostic, ...] = ()
+
+
+ENTRY_TYPES = {
+    "inproceedings": "inproceedings", "conference": "inproceedings", "article": "article", "misc": "misc",
+    "online": "misc", "preprint": "misc", "unpublished": "misc", "electronic": "misc", "techreport": "techreport",
+    "report": "techreport", "phdthesis": "phdthesis", "thesis": "phdthesis", "book": "book", "incollection": "incollection",
+}
+ARXIV_NAMES = ("arxiv", "arxiv preprint", "corr", "arxiv e-prints")
+VERBATIM = ("doi", "url", "eprint", "archiveprefix", "eprinttype")
+_ARXIV_IN = re.compile(r"(?:arxiv(?:\s+preprint)?\s*:?\s*|arxiv\.org/(?:abs|pdf)/)([0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?", re.I)
+
+
+def venue_lookup(venues: Iterable[Venue]) -> dict[str, Venue]:
+    """Every name, full name and alias of every venue, case-folded."""
+    out: dict[str, Venue] = {}
+    for v in venues:
+        for name in (v.name, v.full_name, *v.aliases):
+            out.setdefault(name.casefold(), v)
+    return out
+
+
+class _KeepLines(BlockMiddleware):
+    """Records each field's line before later middleware replaces the fields."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True, allow_parallel_execution=False)
+
+    def transform_entry(self, entry: Entry, library: Library) -> Entry:
+        entry.set_parser_metadata("lines", {f.key.lower(): f.start_line for f in entry.fields})
+        return entry
+
+
+def _parse_stack():
+    return [*bibtexparser.middlewares.default_parse_stack(), _KeepLines(), NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()]
+
+
+def parse_bibtex(
+    text: str,
+    venues: Mapping[str, Venue],
+    classifications: tuple[Classification, ...],
+    *,
+    taken: Iterable[str] = (),
+    path: str = "<stdin>",
+    added: dt.date | None = None,
+) -> list[Parsed]:
+    """Every block of ``text`` as a ``Parsed``: a new paper, or the problems that stop it.
+
+    Ids follow the cite-key scheme and avoid ``taken``; an entry whose key already follows
+    the scheme (``zou2023universal``, ``zhang2024agentb``) keeps it when it is free.
+    """
+    library = bibtexparser.parse_string(text, parse_stack=_parse_stack())
+    lookup = venue_lookup(venues.values())
+    taken_ids = set(taken)
+    out: list[Parsed] = []
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, ParsingFailedBlock):
+            out.append(Parsed(line, getattr(block, "key", ""), None, (_failed(block, path, line),)))
+        elif isinstance(block, Entry):
+            out.append(_paper(block, lookup, venues, classifications, taken_ids, path, added))
+    if not out:
+        out.append(Parsed(1, "", None, (Diagnostic(path, 1, "", "no BibTeX entry found", "paste entries that start with '@article{', '@inproceedings{' or '@misc{'"),)))
+    return out
+
+
+def _failed(block: ParsingFailedBlock, path: str, line: int) -> Diagnostic:
+    error = block.error
+    reason = getattr(error, "abort_reason", None) or str(error)
+    first = (block.raw or "").lstrip().split("{", 1)[0] or "entry"
+    if "Duplicate entry key" in str(error):
+        return Diagnostic(path, line, "", f"{error} (first at line {block.previous_block.start_line + 1})", "give each entry its own key")  # type: ignore[attr-defined]
+    return Diagnostic(path, line, "", f"malformed BibTeX in the {first} block starting here: {squash_space(reason)}", "check for a missing '}' or ',' in this entry")
+
+
+def _paper(entry: Entry, lookup: Mapping[str, Venue], venues: Mapping[str, Venue], classifications: tuple[Classification, ...], taken: set[str], path: str, added: dt.date | None) -> Parsed:
+    line = (entry.start_line or 0) + 1
+    lines: dict[str, int] = entry.get_parser_metadata("lines") or {}
+    problems: list[Diagnostic] = []
+
+    def at(field: str) -> int:
+        start = lines.get(field)
+        return start + 1 if start is not None else line
+
+    def problem(field: str, message: str, hint: str, severity: str = "error") -> None:
+        problems.append(Diagnostic(path, at(field), field, message, hint, severity))  # type: ignore[arg-type]
+
+    def value(key: str) -> str | None:
+        f = entry.get(key)
+        if f is None or not isinstance(f.value, str) or not f.value.strip():
+            return None
+        return squash_space(f.value) if key in VERBATIM else unlatex(f.value)
+
+    title = value("title")
+    if title is None:
+        problem("title", f"entry '{entry.key}' has no title", "add 'title = {...}'")
+    authors, truncated = _authors(entry)
+    if not authors:
+        problem("author", f"entry '{entry.key}' has no authors", "add 'author = {Family, Given and ...}'")
+    year = _year(value("year") or (value("date") or "")[:4])
+    if year is None:
+        problem("year", f"entry '{entry.key}' has no year (or it is not a number)", "add 'year = {2024}'")
+
+    arxiv = _arxiv(entry, value)
+    container_key = next((k for k in ("booktitle", "journal", "howpublished", "institution", "school") if value(k)), None)
+    venue = None
+    raw = value(container_key) if container_key else None
+    venue = lookup.get(raw.casefold()) if raw else None
+    if venue is None and arxiv and (raw is None or _ARXIV_IN.search(raw) or raw.casefold() in ARXIV_NAMES):
+        venue = venues.get("arxiv")
+    elif venue is None and raw is not None:
+        problem(container_key, f"unknown venue '{raw}'", "add it to taxonomy/venues.yaml, or as an alias of the venue it is, then add the paper again")  # type: ignore[arg-type]
+    elif venue is None:
+        problem("", f"entry '{entry.key}' names no venue (no booktitle, journal or howpublished)", "the record will have no venue; add one to the BibTeX if the paper has one", "warning")
+
+    entry_type = venue.entry_type if venue else ENTRY_TYPES.get(entry.entry_type.lower(), "misc")
+    url = value("url")
+    doi = _doi(value("doi"))
+    if url in (f"https://arxiv.org/abs/{arxiv}", f"https://doi.org/{doi}"):
+        url = None  # derived from the identifier; written on export
+    if any(d.severity == "error" for d in problems):
+        return Parsed(line, entry.key, None, tuple(problems))
+
+    pid = _paper_id(entry.key, authors[0].family, year, title, taken)  # type: ignore[arg-type]
+    data = {
+        "id": pid, "title": title, "authors": authors, "authors_truncated": truncated, "year": year,
+        "venue": venue.id if venue else None, "entry_type": entry_type,
+        "volume": value("volume"), "number": value("number"),
+        "pages": re.sub(r"[-–]+", "-", value("pages") or "") or None,
+        "publisher": value("publisher"), "arxiv": arxiv, "doi": doi, "url": url,
+        "classifications": classifications, "added": added,
+    }
+    fields = {"id": "", "authors": "author", "authors_truncated": "author", "arxiv": "eprint", "entry_type": ""}
+    try:
+        paper = Paper.model_validate({k: v for k, v in data.items() if v is not None})
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            message, hint = describe_error(error, Paper, data)
+            field = fields.get(str(loc[0]), str(loc[0])) if loc else ""
+            problems.append(Diagnostic(path, at(field), field or format_loc(loc), message, hint))
+        return Parsed(line, entry.key, None, tuple(problems))
+    taken.add(pid)
+    return Parsed(line, entry.key, paper, tuple(problems))
+
+
+def _authors(entry: Entry) -> tuple[tuple[Author, ...], bool]:
+    f = entry.get("author")
+    if f is None or not isinstance(f.value, list):
+        return (), False
+    authors: list[Author] = []
+    truncated = False
+    for name in f.value:
+        family = unlatex(" ".join(name.von + name.last + name.jr))
+        given = unlatex(" ".join(name.first)) or None
+        if family.casefold() == "others" and given is None:
+            truncated = True
+            continue
+        if family:
+            authors.append(Author(family=family, given=given))
+    return tuple(authors), truncated
+
+
+def _year(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isdigit() else None
+
+
+def _arxiv(entry: Entry, value) -> str | None:
+    eprint = value("eprint")
+    prefix = (value("archiveprefix") or value("eprinttype") or "").casefold()
+    if eprint and (prefix == "arxiv" or re.fullmatch(ARXIV_PATTERN[1:-1] + r"(?:v[0-9]+)?", eprint)):
+        return re.sub(r"v[0-9]+$", "", eprint.removeprefix("arXiv:"))
+    for key in ("journal", "howpublished", "note", "url"):
+        if (text := value(key)) and (m := _ARXIV_IN.search(text)):
+            return m.group(1)
+    return None
+
+
+def _doi(doi: str | None) -> str | None:
+    if not doi:
+        return None
+    return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
+
+
+def _paper_id(key: str, family: str, year: int, title: str, taken: set[str]) -> str:
+    scheme = make_paper_id(family, year, title)
+    if PAPER_ID_RE.match(key) and key not in taken and re.fullmatch(re.escape(scheme) + "[b-z]?", key):
+        return key
+    return make_paper_id(family, year, title, taken)

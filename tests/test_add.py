@@ -1,0 +1,264 @@
+"""``safetyatlas add``: BibTeX or arXiv in, validated and correctly named records out, or nothing."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import urllib.error
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from safetyatlas import cli_cite
+from safetyatlas.adder import arxiv_bibtex, arxiv_id
+from safetyatlas.cli_cite import add
+from safetyatlas.errors import ImportProblem, UsageProblem
+from safetyatlas.kb import load_kb
+from safetyatlas.store import SCHEMA_COMMENT
+
+from conftest import FIXTURES, ROOT
+
+FLAGS = ("--family", "llm", "--threat", "jailbreak", "--side", "attack", "--category", "black-box", "--subcategory", "llm-generated")
+QI = """@inproceedings{Qi2023,
+  title = {Fine-tuning Aligned {LLMs} Compromises Safety, Even When Users Do Not Intend To!},
+  author = {Qi, Xiangyu and Zeng, Yi and others},
+  booktitle = {NeurIPS},
+  year = {2024}
+}
+"""
+ATOM = (FIXTURES / "arxiv" / "2310.03693.atom").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def real_kb():
+    return load_kb(ROOT)[0]
+
+
+def run(*args, input: str | None = None):
+    return CliRunner().invoke(add, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def papers(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "papers").iterdir())}
+
+
+def bib(tmp_path: Path, text: str, name: str = "in.bib") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_add_writes_one_correctly_named_record_that_validates(tree, tmp_path):
+    root = tree()
+    result = run(bib(tmp_path, QI), "--root", root, *FLAGS)
+    assert result.exit_code == 0, result.output
+    assert "added papers/qi2024fine.yaml" in result.output
+    text = (root / "papers/qi2024fine.yaml").read_text()
+    assert text.startswith(SCHEMA_COMMENT)
+    kb, warnings = load_kb(root, strict=True)
+    qi = kb.papers["qi2024fine"]
+    assert warnings == []
+    assert (qi.title, qi.venue, qi.entry_type, qi.authors_truncated) == ("Fine-tuning Aligned LLMs Compromises Safety, Even When Users Do Not Intend To!", "neurips", "inproceedings", True)
+    assert qi.classifications[0].node == "llm.jailbreak.attack.black-box.llm-generated"
+    assert not list((root / "papers").glob(".tmp-*"))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (root / "papers/qi2024fine.yaml").stat().st_mode & 0o777 == 0o666 & ~umask  # not the 0600 of a temp file
+
+
+def test_several_entries_from_stdin(tree):
+    root = tree()
+    second = "@misc{x, title = {Another jailbreak}, author = {Roe, Rita}, year = 2025, eprint = {2501.00001}, archivePrefix = {arXiv}}\n"
+    result = run("-", "--root", root, *FLAGS, input=QI + second)
+    assert result.exit_code == 0, result.output
+    assert {"qi2024fine.yaml", "roe2025another.yaml"} <= set(papers(root))
+    kb, _ = load_kb(root)
+    assert kb.papers["roe2025another"].venue == "arxiv" and kb.papers["roe2025another"].arxiv == "2501.00001"
+
+
+def test_dry_run_prints_and_writes_nothing(tree, tmp_path):
+    root = tree()
+    before = papers(root)
+    result = run(bib(tmp_path, QI), "--root", root, "--dry-run", *FLAGS)
+    assert result.exit_code == 0 and "id: qi2024fine" in result.output and "not written" in result.output
+    assert papers(root) == before
+
+
+DOI_CHAO = (FIXTURES / "minimal/papers/chao2023jailbreaking.yaml").read_text().replace('arxiv: "2310.08419"', 'arxiv: "2310.08419"\ndoi: 10.1000/Chao.2023')
+
+
+@pytest.mark.parametrize("entry, why, existing", [
+    ("@misc{a, title={Something else entirely}, author={Doe, J}, year=2023, eprint={2307.15043v2}, archivePrefix={arXiv}}", "same arXiv id 2307.15043", "zou2023universal"),
+    ("@article{a, title={Something else entirely}, author={Doe, J}, year=2023, journal={arXiv preprint}, doi={https://doi.org/10.1000/chao.2023}}", "same DOI 10.1000/chao.2023", "chao2023jailbreaking"),
+    ("@misc{a, title={Universal and transferable adversarial attacks on aligned language model}, author={Zou, A}, year=2023, howpublished={arXiv preprint}}", "near-identical title", "zou2023universal"),
+    ("@misc{a, title={Jailbreaking black-box large language models in twenty queries}, author={Chao, P}, year=2023, howpublished={arXiv preprint}}", "same title", "chao2023jailbreaking"),
+])
+def test_duplicates_are_refused_naming_the_existing_record(tree, tmp_path, entry, why, existing):
+    root = tree(files={"papers/chao2023jailbreaking.yaml": DOI_CHAO})
+    before = papers(root)
+    result = run(bib(tmp_path, QI + entry), "--root", root, *FLAGS)
+    assert result.exit_code == 1
+    assert f"in.bib:7: '" in result.output and f"{why} as papers/{existing}.yaml ({existing})" in result.output
+    assert "nothing was written" in result.output
+    assert papers(root) == before  # the valid entry before it is not written either
+
+
+def test_a_paper_twice_in_one_input_is_refused(tree, tmp_path):
+    root = tree()
+    result = run(bib(tmp_path, QI + "\n" + QI.replace("Qi2023", "again")), "--root", root, *FLAGS)
+    assert result.exit_code == 1 and "same title as the entry at" in result.output and "in.bib:1" in result.output
+    assert "qi2024fine.yaml" not in papers(root)
+
+
+def test_malformed_bibtex_names_the_line_and_writes_nothing(tree, tmp_path):
+    root = tree()
+    before = papers(root)
+    broken = QI + "\n@article{bad,\n  title = {Broken,\n  year = {2024}\n\n@misc{next, title = {x}}\n"
+    result = run(bib(tmp_path, broken), "--root", root, *FLAGS)
+    assert result.exit_code == 1
+    assert "in.bib:8: malformed BibTeX in the @article block starting here" in result.output
+    assert "Traceback" not in result.output and papers(root) == before
+
+
+def test_unknown_venue_is_an_error_with_a_fix(tree, tmp_path):
+    result = run(bib(tmp_path, QI.replace("{NeurIPS}", "{Journal of Invented Results}")), "--root", tree(), *FLAGS)
+    assert result.exit_code == 1
+    assert "in.bib:4: booktitle: unknown venue 'Journal of Invented Results' (add it to taxonomy/venues.yaml" in result.output
+
+
+def test_a_wrong_classification_is_reported_against_the_option(tree, tmp_path):
+    root = tree()
+    flags = [*FLAGS[:-1], "llm-generatd"]
+    result = run(bib(tmp_path, QI), "--root", root, *flags)
+    assert result.exit_code == 1
+    assert "in.bib:1: --subcategory: subcategory 'llm-generatd' does not belong to llm.jailbreak.attack.black-box" in result.output
+    assert "did you mean 'llm-generated'?" in result.output
+    assert "qi2024fine.yaml" not in papers(root)
+
+
+def test_the_whole_base_is_validated_before_writing(tree, tmp_path):
+    root = tree("dangling-reference")
+    result = run(bib(tmp_path, QI), "--root", root, *FLAGS)
+    assert result.exit_code == 1 and "unknown threat 'jailbrake'" in result.output
+    assert "qi2024fine.yaml" not in papers(root)
+
+
+def test_without_a_terminal_every_classification_flag_is_required(tree, tmp_path):
+    result = run(bib(tmp_path, QI), "--root", tree(), "--family", "llm")
+    assert result.exit_code == 2
+    assert "missing --threat, --side, --category, --subcategory" in result.output
+
+
+def test_in_a_terminal_missing_flags_are_prompted_for(tree, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_cite, "_interactive", lambda: True)
+    root = tree()
+    result = run(bib(tmp_path, QI), "--root", root, "--family", "llm", input="jailbreak\nattack\nwhite-box\ngradient-based\n")
+    assert result.exit_code == 0, result.output
+    assert "category (white-box, black-box)" in result.output
+    kb, _ = load_kb(root)
+    assert kb.papers["qi2024fine"].classifications[0].node == "llm.jailbreak.attack.white-box.gradient-based"
+
+
+# --- arXiv -------------------------------------------------------------------------------
+
+
+def test_add_from_arxiv_uses_the_api_answer(tree, monkeypatch):
+    asked = []
+
+    def fake_urlopen(request, timeout):
+        asked.append((request.full_url, timeout))
+        return io.BytesIO(ATOM)
+
+    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
+    root = tree()
+    result = run("--arxiv", "arXiv:2310.03693v1", "--root", root, *FLAGS)
+    assert result.exit_code == 0, result.output
+    assert asked == [("https://export.arxiv.org/api/query?id_list=2310.03693", 10.0)]
+    kb, _ = load_kb(root)
+    qi = kb.papers["qi2023fine"]
+    assert (qi.arxiv, qi.venue, qi.entry_type, qi.year) == ("2310.03693", "arxiv", "misc", 2023)
+    assert qi.title == "Fine-tuning Aligned Language Models Compromises Safety, Even When Users Do Not Intend To!"
+    assert [a.family for a in qi.authors] == ["Qi", "Zeng", "Xie", "Chen", "Jia", "Mittal", "Henderson"]
+    assert qi.authors[3].given == "Pin-Yu"
+
+
+def test_add_from_arxiv_offline_says_so_and_writes_nothing(tree, monkeypatch):
+    def offline(request, timeout):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr("urllib.request.urlopen", offline)
+    root = tree()
+    before = papers(root)
+    result = run("--arxiv", "2310.03693", "--root", root, *FLAGS)
+    assert result.exit_code == 1
+    assert "cannot reach the arXiv API" in result.output and "offline" in result.output
+    assert "safetyatlas add FILE" in result.output and "Traceback" not in result.output
+    assert papers(root) == before
+
+
+def test_an_arxiv_id_already_in_the_base_is_refused(tree, monkeypatch):
+    monkeypatch.setattr("urllib.request.urlopen", lambda request, timeout: io.BytesIO(ATOM.replace(b"2310.03693", b"2307.15043")))
+    result = run("--arxiv", "2307.15043", "--root", tree(), *FLAGS)
+    assert result.exit_code == 1 and "same arXiv id 2307.15043 as papers/zou2023universal.yaml" in result.output
+
+
+def test_unknown_arxiv_paper_and_bad_identifiers():
+    empty = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query</title></feed>'
+    with pytest.raises(ImportProblem, match="arXiv has no paper 2399.99999"):
+        arxiv_bibtex(empty, "2399.99999")
+    assert arxiv_id("https://arxiv.org/abs/2307.15043v3") == arxiv_id("arXiv:2307.15043") == "2307.15043"
+    assert arxiv_id("cs/0112017") == "cs/0112017"
+    with pytest.raises(UsageProblem, match="not an arXiv identifier"):
+        arxiv_id("10.1000/xyz")
+
+
+def test_arxiv_answer_becomes_bibtex_with_eprint():
+    meta = arxiv_bibtex(ATOM, "2310.03693")
+    assert meta.bibtex.startswith("@misc{arxiv,") and "eprint = {2310.03693}" in meta.bibtex and "archivePrefix = {arXiv}" in meta.bibtex
+    assert meta.journal_ref is None
+
+
+def test_source_and_arxiv_together_is_a_usage_error(tree, tmp_path):
+    result = run(bib(tmp_path, QI), "--arxiv", "2310.03693", "--root", tree(), *FLAGS)
+    assert result.exit_code == 2
+
+
+def test_add_help_has_an_example():
+    result = run("--help")
+    assert "Example:" in result.output and "safetyatlas add " in result.output
+
+
+# --- the contribution workflow -------------------------------------------------------------
+
+
+def test_issue_form_offers_exactly_the_taxonomy(real_kb):
+    import yaml
+
+    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/paper.yml").read_text())
+    options = {b["id"]: b["attributes"]["options"] for b in form["body"] if b["type"] == "dropdown"}
+    assert options["family"] == list(real_kb.families)
+    assert options["threat"] == list(real_kb.threats)
+    assert options["side"] == ["attack", "defense"]
+
+
+def test_ci_validates_tests_builds_and_deploys_and_pre_commit_validates():
+    import yaml
+
+    ci = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
+    assert "pull_request" in ci[True] and ci[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads 'on' as True
+    runs = "\n".join(s.get("run", "") for s in ci["jobs"]["check"]["steps"])
+    for command in ("safetyatlas validate --strict", "pytest", "safetyatlas build", "texlive-latex-base"):
+        assert command in runs, command
+    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in ci["jobs"]["deploy"]["steps"])
+    hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    assert hooks[0]["entry"].startswith("safetyatlas validate")
+
+
+def test_documented_add_examples_name_real_taxonomy_nodes(real_kb):
+    text = (ROOT / "CONTRIBUTING.md").read_text() + (ROOT / "docs" / "contributing.md").read_text() + run("--help").output
+    examples = re.findall(r"--family ([a-z0-9-]+) --threat ([a-z0-9-]+) --side ([a-z]+)[\s\\]+--category ([a-z0-9-]+) --subcategory ([a-z0-9-]+)", text)
+    assert len(examples) >= 3
+    for family, threat, side, category, sub in examples:
+        assert real_kb.subcategory(f"{family}.{threat}.{side}", category, sub), (family, threat, side, category, sub)
