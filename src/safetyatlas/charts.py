@@ -14,7 +14,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[Sequence[int]], names: Seq
     if horizontal:
         return _horizontal(labels, series, names, title)
     n, k = len(labels), len(series)
-    width = max(360, 40 + n * (18 * k + 14))
+    width = max(360, 60 + n * max(46, 18 * k + 14))
     height, top, bottom, left = 260, 36, 40, 44
     peak = max([max(s) for s in series if s] + [1])
     scale = (height - top - bottom) / peak

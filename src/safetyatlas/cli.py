@@ -65,6 +65,7 @@ def stats(root: str, as_json: bool) -> None:
     by_family = count_by(kb, lambda p, c: kb.root_family(c.family))
     by_threat_side = count_by(kb, lambda p, c: f"{c.threat} {c.side}")
     by_year = count_by(kb, lambda p, c: p.year)
+    with_id = sum(1 for p in kb.papers.values() if p.arxiv or p.doi or p.url)
     if as_json:
         import json
 
@@ -73,6 +74,7 @@ def stats(root: str, as_json: bool) -> None:
             "classifications": cov.classifications,
             "classified_to_subcategory": cov.complete,
             "coverage_percent": round(cov.percent, 2),
+            "papers_with_identifier": with_id,
             "by_family": by_family,
             "by_threat_side": by_threat_side,
             "by_year": {str(k): v for k, v in by_year.items()},
@@ -82,6 +84,7 @@ def stats(root: str, as_json: bool) -> None:
     click.echo(f"papers            {cov.papers}")
     click.echo(f"classifications   {cov.classifications}")
     click.echo(f"coverage          {cov.percent:.1f}% classified to a subcategory ({cov.complete}/{cov.classifications}); {cov.papers_complete}/{cov.papers} papers complete")
+    click.echo(f"identifiers       {with_id}/{cov.papers} papers have an arXiv id, DOI or URL (pages of the others link a search)")
     click.echo(f"taxonomy          {len(kb.families)} families, {len(kb.threats)} threats, {len(kb.scopes)} scopes, "
                f"{sum(len(s.categories) for s in kb.scopes.values())} categories, "
                f"{sum(len(c.subcategories) for s in kb.scopes.values() for c in s.categories)} subcategories")
