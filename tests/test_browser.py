@@ -183,3 +183,15 @@ def test_every_main_page_loads_cleanly(page):
                  "generated/years/", "generated/venues/", "generated/authors/", "generated/recent/", "about/"]:
         open_page(page, path)
         assert page.locator("h1").count() >= 1, path
+
+
+def test_subcategory_page_opens_the_explorer_on_exactly_its_papers(page, kb):
+    node = "llm.jailbreak.attack.black-box.llm-driven-generation"
+    open_page(page, "generated/taxonomy/" + node.replace(".", "/") + "/")
+    page.locator("a", has_text="Open in the explorer").first.click()
+    page.wait_for_url("**/generated/explorer/**")
+    expected = {p.id for p in kb.papers.values() if any(c.node == node for c in p.classifications)}
+    assert explorer_count(page) == len(expected) > 0
+    assert page.locator("select[name=subcategory]").input_value() == node
+    shown = set(page.locator("#sa-explorer tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)"))
+    assert shown == expected

@@ -26,6 +26,8 @@
     data.families.forEach(([id], i) => (below[id] = new Set([i])));
     data.families.forEach(([id, , parent], i) => { let p = parent; while (p) { below[p].add(i); p = (data.families.find(f => f[0] === p) || [])[2]; } });
     data.below = below;
+    data.categoryIndex = Object.fromEntries(data.categories.map((c, i) => [c[0] + "." + c[1], i]));
+    data.subcategoryIndex = Object.fromEntries(data.subcategories.map((c, i) => [c[0] + "." + c[1], i]));
     papers = data.papers.map(p => ({
       id: p[0], title: p[1], authors: p[2], year: p[3], venue: p[4], cls: p[5],
       text: (p[0] + " " + p[1] + " " + p[2]).toLowerCase(),
@@ -111,11 +113,11 @@
       const fi = data.families.findIndex(x => x[0] === f);
       return (!famSet || famSet.has(fi)) && (!thr || t === thr) && (!side || s === side);
     };
-    fill(controls.category, data.categories.map((c, i) => [i, c]).filter(([, c]) => scopeOk(c[0])).map(([i, c]) => [String(i), c[2] + " (" + c[0] + ")"]));
-    const cat = controls.category.value;
-    const catNode = cat ? data.categories[+cat][0] + "." + data.categories[+cat][1] : null;
-    fill(controls.subcategory, data.subcategories.map((s, i) => [i, s]).filter(([, s]) => (catNode ? s[0] === catNode : scopeOk(s[0].split(".").slice(0, 3).join("."))))
-      .map(([i, s]) => [String(i), s[2]]));
+    // option values are node ids (llm.jailbreak.attack.black-box), so shared URLs stay readable
+    fill(controls.category, data.categories.filter(c => scopeOk(c[0])).map(c => [c[0] + "." + c[1], c[2] + " (" + c[0] + ")"]));
+    const catNode = controls.category.value || null;
+    fill(controls.subcategory, data.subcategories.filter(s => (catNode ? s[0] === catNode : scopeOk(s[0].split(".").slice(0, 3).join("."))))
+      .map(s => [s[0] + "." + s[1], s[2]]));
   }
   function fill(select, items) {
     const keep = select.value;
@@ -129,13 +131,13 @@
     const famSet = s.family ? data.below[s.family] : null;
     const thr = s.threat ? data.threats.findIndex(t => t[0] === s.threat) : -2;
     const side = s.side ? (s.side === "attack" ? 0 : 1) : -2;
-    const cat = controls.category.value ? +controls.category.value : -2;
-    const sub = controls.subcategory.value ? +controls.subcategory.value : -2;
+    const cat = controls.category.value ? data.categoryIndex[controls.category.value] : -2;
+    const sub = controls.subcategory.value ? data.subcategoryIndex[controls.subcategory.value] : -2;
     const venue = s.venue ? data.venues.findIndex(v => v[0] === s.venue) : -2;
     const from = s.from ? +s.from : -Infinity, to = s.to ? +s.to : Infinity;
     const words = (s.q || "").toLowerCase().split(/\s+/).filter(Boolean);
     const out = [];
-    for (const p of papers) {
+    for (const p of ordered(s.sort || "")) {
       if (p.year < from || p.year > to) continue;
       if (venue !== -2 && p.venue !== venue) continue;
       if (words.length && !words.every(w => p.text.includes(w))) continue;
@@ -149,12 +151,19 @@
       }
       out.push(p);
     }
-    const sort = s.sort || "";
-    const byTitle = (a, b) => a.title.localeCompare(b.title);
-    const venueName = p => (p.venue >= 0 ? data.venues[p.venue][1] : "");
-    out.sort(sort === "title" ? byTitle : sort === "year-asc" ? (a, b) => a.year - b.year || byTitle(a, b)
-      : sort === "venue" ? (a, b) => venueName(a).localeCompare(venueName(b)) || b.year - a.year : (a, b) => b.year - a.year || byTitle(a, b));
     return out;
+  }
+
+  // Papers sorted once per sort order; filtering keeps that order, so a keystroke never sorts.
+  const orders = {};
+  function ordered(sort) {
+    if (orders[sort]) return orders[sort];
+    const collator = new Intl.Collator("en", { sensitivity: "base" });
+    const byTitle = (a, b) => collator.compare(a.title, b.title);
+    const venueName = p => (p.venue >= 0 ? data.venues[p.venue][1] : "");
+    const cmp = sort === "title" ? byTitle : sort === "year-asc" ? (a, b) => a.year - b.year || byTitle(a, b)
+      : sort === "venue" ? (a, b) => collator.compare(venueName(a), venueName(b)) || b.year - a.year : (a, b) => b.year - a.year || byTitle(a, b);
+    return (orders[sort] = papers.slice().sort(cmp));
   }
 
   let current = [];

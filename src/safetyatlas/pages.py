@@ -258,7 +258,7 @@ class Planner:
         path = urls.node(nid)
         crumbs = self.crumbs(Classification(family=s.family, threat=s.threat, side=s.side, category=cid), path)[:-1]
         children = [Child(x.name, urls.rel(urls.node(node_id(nid, x.id)), path), len(self.papers_under(node_id(nid, x.id)))) for x in c.subcategories]  # type: ignore[union-attr]
-        return self.node_page(path, c.name, "Category", nid, c.description, crumbs, children, {"family": s.family, "threat": s.threat, "side": s.side, "category": cid})  # type: ignore[union-attr]
+        return self.node_page(path, c.name, "Category", nid, c.description, crumbs, children, {"family": s.family, "threat": s.threat, "side": s.side, "category": nid})  # type: ignore[union-attr]
 
     def subcategory(self, sid: str, cid: str, subid: str) -> Page:
         s = self.kb.scopes[sid]
@@ -268,7 +268,7 @@ class Planner:
         crumbs = self.crumbs(Classification(family=s.family, threat=s.threat, side=s.side, category=cid, subcategory=subid), path)[:-1]
         reps = [self.row(r, path) for r in sub.representative]  # type: ignore[union-attr]
         return self.node_page(path, sub.name, "Subcategory", nid, sub.description, crumbs, [],  # type: ignore[union-attr]
-                              {"family": s.family, "threat": s.threat, "side": s.side, "category": cid, "subcategory": subid}, {"representative": reps})
+                              {"family": s.family, "threat": s.threat, "side": s.side, "category": node_id(sid, cid), "subcategory": nid}, {"representative": reps})
 
     def paper(self, p: Paper) -> Page:
         kb = self.kb
