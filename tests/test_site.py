@@ -164,6 +164,8 @@ def test_preview_watcher_rerenders_a_changed_record(tmp_path):
         while "Universal and Edited" not in page.read_text() and time.time() < deadline:
             time.sleep(0.05)
         assert "Universal and Edited" in page.read_text()
+        time.sleep(1.0)
+        assert sum(m.startswith("updated") for m in messages) == 2  # the first render and one per save: reading records does not re-trigger
         record.write_text(record.read_text().replace("year: 2023", "year: 3023"))
         deadline = time.time() + 10
         while not any("not updated" in m for m in messages) and time.time() < deadline:

@@ -98,13 +98,16 @@ def generate(kb: KnowledgeBase, config: SiteConfig, progress: Progress = _no_pro
     return files
 
 
-def write_generated(docs_dir: Path, files: Mapping[str, str], progress: Progress = _no_progress) -> tuple[int, int]:
+def write_generated(docs_dir: Path, files: Mapping[str, str], progress: Progress = _no_progress, previous: Mapping[str, str] | None = None) -> tuple[int, int]:
     """Write changed files under docs/, delete generated files no longer produced.
 
-    Returns (written, removed).
+    ``previous`` is what the last call wrote (a preview keeps it), so unchanged files are
+    skipped without reading them back. Returns (written, removed).
     """
     written = 0
     for rel, text in progress(sorted(files.items()), "writing pages"):
+        if previous is not None and previous.get(rel) == text:
+            continue
         target = docs_dir / rel
         data = text.encode("utf-8")
         try:
@@ -221,7 +224,7 @@ def build_site(root: Path, *, strict: bool = True, progress: Progress = _no_prog
     return BuildReport(len(kb.papers), len(files), written, removed, times)
 
 
-def watch_sources(root: Path, on_change: Callable[[], None], stop: "threading.Event", *, settle: float = 0.05) -> None:
+def watch_sources(root: Path, on_change: Callable[[], None], stop: "threading.Event", *, settle: float = 0.08) -> None:
     """Call ``on_change`` whenever files under taxonomy/, papers/ or templates/ change.
 
     Uses watchdog (already required by MkDocs' own server): events, no polling of thousands of
@@ -236,7 +239,8 @@ def watch_sources(root: Path, on_change: Callable[[], None], stop: "threading.Ev
 
     class _Handler(FileSystemEventHandler):
         def on_any_event(self, event) -> None:  # noqa: ANN001 - watchdog's event type
-            if not event.is_directory:
+            # only changes count: reading the records (opened/closed events) must not re-trigger
+            if not event.is_directory and event.event_type in ("created", "modified", "deleted", "moved", "closed"):
                 changed.set()
 
     observer = Observer()
@@ -247,16 +251,20 @@ def watch_sources(root: Path, on_change: Callable[[], None], stop: "threading.Ev
     try:
         while not stop.is_set():
             if changed.wait(timeout=0.2):
-                time.sleep(settle)
                 changed.clear()
+                while changed.wait(timeout=settle):  # wait for a quiet moment: one save, one run
+                    changed.clear()
                 on_change()
     finally:
         observer.stop()
         observer.join()
 
 
-def regenerate(root: Path, say: Callable[[str], None]) -> bool:
-    """Validate and rewrite changed generated pages; on errors keep the previous pages."""
+def regenerate(root: Path, say: Callable[[str], None], memory: dict[str, str] | None = None) -> bool:
+    """Validate and rewrite changed generated pages; on errors keep the previous pages.
+
+    ``memory`` (kept by the caller between calls) holds the files last written.
+    """
     from .errors import ValidationFailed
 
     config = SiteConfig.read(root)
@@ -267,7 +275,11 @@ def regenerate(root: Path, say: Callable[[str], None]) -> bool:
             say(str(d))
         say("not updated: fix the problems above")
         return False
-    written, removed = write_generated(config.docs_dir, generate(kb, config))
+    files = generate(kb, config)
+    written, removed = write_generated(config.docs_dir, files, previous=memory or None)
+    if memory is not None:
+        memory.clear()
+        memory.update(files)
     say(f"updated {written} page(s), removed {removed}")
     return True
 
@@ -278,10 +290,11 @@ def serve_site(root: Path, host: str, port: int, say: Callable[[str], None]) -> 
 
     from mkdocs.commands.serve import serve
 
-    if not regenerate(root, say):
+    memory: dict[str, str] = {}
+    if not regenerate(root, say, memory):
         raise BuildFailed("the knowledge base has problems; fix them before serving")
     stop = threading.Event()
-    thread = threading.Thread(target=watch_sources, args=(root, lambda: regenerate(root, say), stop), daemon=True)
+    thread = threading.Thread(target=watch_sources, args=(root, lambda: regenerate(root, say, memory), stop), daemon=True)
     thread.start()
     try:
         with contextlib.chdir(root):
