@@ -51,16 +51,27 @@ class KnowledgeBase:
     challenges: Mapping[str, Challenge]
     papers: Mapping[str, Paper]
     origins: Mapping[tuple[str, str], Origin] = field(repr=False)
+    nodes: Mapping[str, Category | Subcategory] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # dotted id -> category or subcategory: lookups on every page and classification
+        index: dict[str, Category | Subcategory] = {}
+        for s in self.scopes.values():
+            for c in s.categories:
+                index.setdefault(node_id(s.id, c.id), c)
+                for sub in c.subcategories:
+                    index.setdefault(node_id(s.id, c.id, sub.id), sub)
+        object.__setattr__(self, "nodes", index)
 
     # --- taxonomy lookups -----------------------------------------------------------
 
     def category(self, scope: str, category: str) -> Category | None:
-        s = self.scopes.get(scope)
-        return next((c for c in s.categories if c.id == category), None) if s else None
+        found = self.nodes.get(node_id(scope, category))
+        return found if isinstance(found, Category) else None
 
     def subcategory(self, scope: str, category: str, sub: str) -> Subcategory | None:
-        c = self.category(scope, category)
-        return next((s for s in c.subcategories if s.id == sub), None) if c else None
+        found = self.nodes.get(node_id(scope, category, sub))
+        return found if isinstance(found, Subcategory) else None
 
     def root_family(self, family: str) -> str:
         """The top-level family of a family or sub-family (``sam`` -> ``vfm``)."""

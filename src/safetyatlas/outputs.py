@@ -119,13 +119,14 @@ def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100) -> str:
 
 
 def bib_files(kb: KnowledgeBase, graph: Graph, entries: Mapping[str, str]) -> dict[str, str]:
-    """One .bib per paper, per taxonomy node (everything under it) and for the whole base."""
+    """One .bib for the whole base and one per taxonomy node page (everything under it).
+
+    Paper pages show their entry with a copy button, so papers get no file of their own.
+    """
     def join(ids) -> str:
         return "\n".join(entries[i] for i in sorted(ids)) + ("\n" if ids else "")
 
     out = {urls.bib("all"): join(kb.papers)}
-    for nid, ids in graph.papers_by_node.items():
-        out[urls.bib(nid)] = join(ids)
-    for pid in kb.papers:
-        out[urls.bib(f"papers/{pid}")] = entries[pid] + "\n"
+    for nid in kb.all_node_ids():
+        out[urls.bib(nid)] = join(graph.papers_by_node.get(nid, ()))
     return out

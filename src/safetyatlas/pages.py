@@ -6,6 +6,7 @@ path, template name, typed context). Pure: no I/O, no Jinja.
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -89,8 +90,13 @@ class Planner:
     # --- small helpers -------------------------------------------------------------
 
     def row(self, pid: str, source: str) -> PaperRow:
+        title, authors, venue, year = self.row_text(pid)
+        return PaperRow(title, urls.rel(urls.paper(pid), source), authors, venue, year)
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one planner per build; a paper is listed on many pages
+    def row_text(self, pid: str) -> tuple[str, str, str, int]:
         p = self.kb.papers[pid]
-        return PaperRow(p.title, urls.rel(urls.paper(pid), source), short_authors(p), self.venue_name.get(p.venue or "", ""), p.year)
+        return p.title, short_authors(p), self.venue_name.get(p.venue or "", ""), p.year
 
     def rows(self, ids: Iterable[str], source: str, limit: int | None = LIST_LIMIT) -> list[PaperRow]:
         ids = list(ids)
@@ -299,7 +305,7 @@ class Planner:
             "venue_url": urls.rel(urls.venue(venue.id), path) if venue else "",
             "year_url": urls.rel(urls.year(p.year), path),
             "links": links, "classifications": classes, "introduces": bench, "evaluates_on": used, "related": related,
-            "bibtex": self.bibtex.get(p.id, ""), "bib_url": urls.rel(urls.bib(f"papers/{p.id}"), path),
+            "bibtex": self.bibtex.get(p.id, ""),
             "edit_url": f"{self.info.edit_base}papers/{p.id}.yaml" if self.info.edit_base else "",
         }
         return Page(path, "paper.md.j2", ctx, p.title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from .pages import Page
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
+@functools.lru_cache(maxsize=1 << 17)  # titles and names recur on many pages
 def md_escape(text: object) -> str:
     """Escape text so Markdown shows it literally (titles with brackets, asterisks, pipes)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))

@@ -91,10 +91,7 @@ def generate(kb: KnowledgeBase, config: SiteConfig, progress: Progress = _no_pro
     files.update(charts(kb, graph))
     files[EXPLORER_INDEX] = explorer_index(kb)
     files[f"{urls.GENERATED}/feed.xml"] = atom_feed(kb, config.site_url)
-    bibs = bib_files(kb, graph, entries)
-    for nid in kb.all_node_ids():  # every node page links its .bib, even when empty
-        bibs.setdefault(urls.bib(nid), "")
-    files.update(bibs)
+    files.update(bib_files(kb, graph, entries))
     return files
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def ascii_fold(text: str) -> str:
     """Strip accents and drop what is not ASCII: ``'Tramèr'`` -> ``'Tramer'``."""
     decomposed = unicodedata.normalize("NFKD", text)
