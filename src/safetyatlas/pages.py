@@ -86,6 +86,8 @@ class Planner:
     def __init__(self, kb: KnowledgeBase, graph: Graph, bibtex: Mapping[str, str], info: SiteInfo):
         self.kb, self.graph, self.bibtex, self.info = kb, graph, bibtex, info
         self.venue_name = {v.id: v.name for v in kb.venues.values()}
+        # a paper is listed on many pages; its row text is computed once per build
+        self.row_text = functools.lru_cache(maxsize=None)(self._row_text)
 
     # --- small helpers -------------------------------------------------------------
 
@@ -93,8 +95,7 @@ class Planner:
         title, authors, venue, year = self.row_text(pid)
         return PaperRow(title, urls.rel(urls.paper(pid), source), authors, venue, year)
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one planner per build; a paper is listed on many pages
-    def row_text(self, pid: str) -> tuple[str, str, str, int]:
+    def _row_text(self, pid: str) -> tuple[str, str, str, int]:
         p = self.kb.papers[pid]
         return p.title, short_authors(p), self.venue_name.get(p.venue or "", ""), p.year
 

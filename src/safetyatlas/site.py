@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import logging
 import os
 import re
@@ -206,19 +207,22 @@ def build_site(root: Path, *, strict: bool = True, progress: Progress = _no_prog
     t0 = time.perf_counter()
     written, removed = write_generated(config.docs_dir, files, progress)
     times["write"] = time.perf_counter() - t0
-    say(f"building {len(files)} generated files and the hand-written pages with MkDocs…")
+    papers, count, epoch = len(kb.papers), len(files), source_date_epoch(kb)
+    del kb, files  # MkDocs holds every page in memory; ours is no longer needed
+    gc.collect()
+    say(f"building {count} generated files and the hand-written pages with MkDocs…")
     t0 = time.perf_counter()
     config.site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=config.site_dir.parent))
     try:
-        with _env("SOURCE_DATE_EPOCH", str(source_date_epoch(kb))):
+        with _env("SOURCE_DATE_EPOCH", str(epoch)):
             mkdocs_build(config, tmp, strict=strict)
         swap_in(tmp, config.site_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
     times["mkdocs"] = time.perf_counter() - t0
-    return BuildReport(len(kb.papers), len(files), written, removed, times)
+    return BuildReport(papers, count, written, removed, times)
 
 
 def watch_sources(root: Path, on_change: Callable[[], None], stop: "threading.Event", *, settle: float = 0.08) -> None:
