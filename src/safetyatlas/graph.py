@@ -79,16 +79,20 @@ def build_graph(kb: KnowledgeBase) -> Graph:
 
 def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 10) -> tuple[str, ...]:
     """Papers sharing a subcategory with ``paper``, then explicitly related ones; no repeats."""
+    if limit <= 0:
+        return ()
     explicit = [r.paper for r in paper.related] + list(graph.cited_by.get(paper.id, ()))
     same: list[str] = []
     for c in paper.classifications:
         if c.subcategory:
-            same.extend(graph.papers_by_node.get(c.node, ()))
-    out: list[str] = []
+            same.extend(graph.papers_by_node.get(c.node, ())[: limit + 1])
+    out: dict[str, None] = {}
     for pid in explicit + same:
-        if pid != paper.id and pid not in out:
-            out.append(pid)
-    return tuple(out[:limit])
+        if pid != paper.id:
+            out.setdefault(pid)
+            if len(out) == limit:
+                break
+    return tuple(out)
 
 
 @dataclass(frozen=True)
