@@ -4,7 +4,7 @@
   "use strict";
   const root = document.getElementById("sa-explorer");
   if (!root) return;
-  const PAGE = 200;
+  const PAGE = 50;  // rows per render; 'Show more' adds more. Keeps a keystroke cheap at 20,000 papers
   const FIELDS = ["q", "family", "threat", "side", "category", "subcategory", "venue", "from", "to", "sort"];
   let data, papers, shown = PAGE, bibCache = null;
   const el = (tag, attrs, ...kids) => {
@@ -75,10 +75,14 @@
     const more = el("button", { type: "button", text: "Show more" });
     root.replaceChildren(filters, el("div", { class: "sa-bar" }, count, reset, bib), table, more);
     Object.assign(controls, { count, table, more });
+    const TAXONOMY = new Set(["family", "threat", "side", "category"]);
     for (const name of FIELDS) {
-      controls[name].addEventListener(name === "q" || name === "from" || name === "to" ? "input" : "change", () => { shown = PAGE; writeHash(); update(); });
+      controls[name].addEventListener(name === "q" || name === "from" || name === "to" ? "input" : "change", () => {
+        if (TAXONOMY.has(name)) refreshTaxonomy();  // dependent selects change only with their parents
+        shown = PAGE; writeHash(); update();
+      });
     }
-    reset.addEventListener("click", () => { FIELDS.forEach(f => (controls[f].value = "")); shown = PAGE; writeHash(); update(); });
+    reset.addEventListener("click", () => { FIELDS.forEach(f => (controls[f].value = "")); refreshTaxonomy(); shown = PAGE; writeHash(); update(); });
     more.addEventListener("click", () => { shown += PAGE; render(); });
     bib.addEventListener("click", downloadBib);
     table.querySelectorAll("th[data-sort]").forEach(th => th.addEventListener("click", () => {
@@ -127,7 +131,6 @@
 
   function matches() {
     const s = state();
-    refreshTaxonomy();
     const famSet = s.family ? data.below[s.family] : null;
     const thr = s.threat ? data.threats.findIndex(t => t[0] === s.threat) : -2;
     const side = s.side ? (s.side === "attack" ? 0 : 1) : -2;

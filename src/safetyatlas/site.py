@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -146,31 +147,20 @@ def _env(name: str, value: str) -> Iterator[None]:
 
 
 def mkdocs_build(config: SiteConfig, site_dir: Path, strict: bool = True) -> None:
-    """Run MkDocs into ``site_dir``; raise BuildFailed with its warnings on failure."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    """Run MkDocs into ``site_dir`` in its own process; raise BuildFailed with its warnings.
 
-    collected: list[str] = []
-
-    class _Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.WARNING:
-                collected.append(record.getMessage())
-
-    handler = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    try:
-        # Markdown extensions such as snippets resolve paths from the working directory.
-        with contextlib.chdir(config.root):
-            cfg = load_config(str(config.root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict)
-            build(cfg)
-    except (MkDocsException, SystemExit) as exc:
-        detail = "\n".join(collected[:20])
-        raise BuildFailed(f"MkDocs build failed: {exc}\n{detail}".rstrip()) from None
-    finally:
-        logger.removeHandler(handler)
+    A separate process keeps the peak memory at MkDocs' own (it holds every page) rather than
+    ours plus MkDocs', and leaves no logging handlers or working-directory changes behind.
+    It runs in the project folder because Markdown extensions such as snippets resolve paths
+    from the working directory.
+    """
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    if strict:
+        cmd.append("--strict")
+    proc = subprocess.run(cmd, cwd=config.root, capture_output=True, text=True, env=os.environ.copy())
+    if proc.returncode != 0:
+        lines = [ln for ln in proc.stderr.splitlines() if ln.startswith(("WARNING", "ERROR", "Aborted"))] or proc.stderr.splitlines()[-5:]
+        raise BuildFailed("MkDocs build failed:\n" + "\n".join(lines[:30]))
 
 
 def swap_in(new_site: Path, site_dir: Path) -> None:
