@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from . import cache
 from .errors import Diagnostic, UsageProblem, ValidationFailed
 from .kb import KnowledgeBase, load_kb
 
@@ -31,7 +32,8 @@ def report(diagnostics: list[Diagnostic]) -> None:
 def load_or_fail(root: Path, strict: bool = False) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Load the base; print every diagnostic and stop once on errors."""
     try:
-        return load_kb(root, strict=strict)
+        with cache.on_disk(root) as parsed:
+            return load_kb(root, strict=strict, cache=parsed)
     except ValidationFailed as exc:
         report(exc.diagnostics)
         raise

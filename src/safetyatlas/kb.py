@@ -15,6 +15,7 @@ from typing import Iterable, Mapping
 from .errors import Diagnostic, ValidationFailed
 from .ids import node_id
 from .layout import kind_of_path, place_of
+from .cache import ParseCache
 from .load import load_tree
 from .schema import (
     Benchmark,
@@ -30,6 +31,7 @@ from .schema import (
     Venue,
 )
 from .text import normalise_title
+from .tuning import fewer_collections
 from .validate import Checked, check_records, did_you_mean, format_loc
 
 
@@ -341,14 +343,17 @@ def broken_kinds(problems: Iterable[Diagnostic]) -> set[str]:
     return {kind_of_path(d.path) for d in problems if d.severity == "error"} - {None}  # type: ignore[return-value]
 
 
-def load_kb(root: Path, *, strict: bool = False) -> tuple[KnowledgeBase, list[Diagnostic]]:
+def load_kb(root: Path, *, strict: bool = False, cache: ParseCache | None = None) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Load, validate and assemble a knowledge base; raise ``ValidationFailed`` on errors.
 
     Returns the warnings when there are no errors. With ``strict``, warnings are errors too.
+    With a ``cache``, files parsed before are not parsed again.
     """
-    raws, problems = load_tree(root)
-    checked, schema_problems = check_records(raws)
-    kb, ref_problems = assemble(checked, broken_kinds(problems + schema_problems))
+    with fewer_collections():
+        raws, problems = load_tree(root, cache)
+        checked, schema_problems = check_records(raws)
+        kb, ref_problems = assemble(checked, broken_kinds(problems + schema_problems))
+        del raws, checked
     problems = sorted(problems + schema_problems + ref_problems)
     errors = [d for d in problems if d.severity == "error" or strict]
     if errors:

@@ -24,13 +24,14 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 import yaml
 
-from . import urls
+from . import cache, urls
 from .errors import BuildFailed
 from .graph import build_graph
 from .kb import KnowledgeBase, load_kb
 from .outputs import EXPLORER_INDEX, atom_feed, bib_files, charts, explorer_index
 from .pages import SiteInfo, plan_pages
 from .render import environment, render_pages
+from .tuning import fewer_collections
 
 Progress = Callable[[Iterable, str], Iterable]
 
@@ -85,15 +86,16 @@ def bibtex_entries(kb: KnowledgeBase) -> dict[str, str]:
 
 def generate(kb: KnowledgeBase, config: SiteConfig, progress: Progress = _no_progress) -> dict[str, str]:
     """Every generated file of the site, docs-relative path -> text."""
-    graph = build_graph(kb)
-    entries = bibtex_entries(kb)
-    pages = plan_pages(kb, graph, entries, SiteInfo(edit_base=config.edit_base))
-    env = environment(config.templates)
-    files = render_pages(env, progress(pages, "rendering pages"))
-    files.update(charts(kb, graph))
-    files[EXPLORER_INDEX] = explorer_index(kb)
-    files[f"{urls.GENERATED}/feed.xml"] = atom_feed(kb, config.site_url)
-    files.update(bib_files(kb, graph, entries))
+    with fewer_collections():
+        graph = build_graph(kb)
+        entries = bibtex_entries(kb)
+        pages = plan_pages(kb, graph, entries, SiteInfo(edit_base=config.edit_base))
+        env = environment(config.templates)
+        files = render_pages(env, progress(pages, "rendering pages"))
+        files.update(charts(kb, graph))
+        files[EXPLORER_INDEX] = explorer_index(kb)
+        files[f"{urls.GENERATED}/feed.xml"] = atom_feed(kb, config.site_url)
+        files.update(bib_files(kb, graph, entries))
     return files
 
 
@@ -189,7 +191,8 @@ def build_site(root: Path, *, strict: bool = True, progress: Progress = _no_prog
     config = SiteConfig.read(root)
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-    kb, _ = load_kb(root, strict=False)
+    with cache.on_disk(root) as parsed:
+        kb, _ = load_kb(root, strict=False, cache=parsed)
     times["load+validate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     files = generate(kb, config, progress)
@@ -251,16 +254,17 @@ def watch_sources(root: Path, on_change: Callable[[], None], stop: "threading.Ev
         observer.join()
 
 
-def regenerate(root: Path, say: Callable[[str], None], memory: dict[str, str] | None = None) -> bool:
+def regenerate(root: Path, say: Callable[[str], None], memory: dict[str, str] | None = None, parsed: cache.ParseCache | None = None) -> bool:
     """Validate and rewrite changed generated pages; on errors keep the previous pages.
 
-    ``memory`` (kept by the caller between calls) holds the files last written.
+    ``memory`` and ``parsed`` (kept by the caller between calls) hold the files last written
+    and the parsed records, so that a save re-parses and rewrites only what it changed.
     """
     from .errors import ValidationFailed
 
     config = SiteConfig.read(root)
     try:
-        kb, _ = load_kb(root)
+        kb, _ = load_kb(root, cache=parsed)
     except ValidationFailed as exc:
         for d in exc.diagnostics:
             say(str(d))
@@ -282,10 +286,19 @@ def serve_site(root: Path, host: str, port: int, say: Callable[[str], None]) -> 
     from mkdocs.commands.serve import serve
 
     memory: dict[str, str] = {}
-    if not regenerate(root, say, memory):
+    parsed = cache.read(root) if cache.enabled() else None
+    if not regenerate(root, say, memory, parsed):
         raise BuildFailed("the knowledge base has problems; fix them before serving")
+    if parsed is not None and parsed.forget_unused():
+        cache.write(root, parsed)
+
+    def refresh() -> None:
+        regenerate(root, say, memory, parsed)
+        if parsed is not None:
+            parsed.forget_unused()  # in memory only: edits must not make it grow
+
     stop = threading.Event()
-    thread = threading.Thread(target=watch_sources, args=(root, lambda: regenerate(root, say, memory), stop), daemon=True)
+    thread = threading.Thread(target=watch_sources, args=(root, refresh, stop), daemon=True)
     thread.start()
     try:
         with contextlib.chdir(root):

@@ -12,6 +12,8 @@ _SPACE = re.compile(r"\s+")
 @functools.lru_cache(maxsize=1 << 16)
 def ascii_fold(text: str) -> str:
     """Strip accents and drop what is not ASCII: ``'Tramèr'`` -> ``'Tramer'``."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     return folded.replace("ß", "ss").replace("ø", "o").replace("Ø", "O").replace("ł", "l").encode("ascii", "ignore").decode()
