@@ -260,11 +260,25 @@ def run_child(cmd: list[str], *, cwd: Path | None = None, env: dict | None = Non
 
 
 def validate_cli(root: Path, runs: int = 5) -> dict:
-    """``safetyatlas validate -q ROOT`` as a user runs it (interpreter start-up included); median of runs."""
+    """``safetyatlas validate -q ROOT`` as a user runs it (interpreter start-up included).
+
+    The first run starts without the parse cache (a fresh clone, or every file changed); the
+    others find it, as a contributor's repeated runs do: ``median_s`` is their median.
+    """
+    from safetyatlas.cache import CACHE_FILE
+
     exe = Path(sys.executable).with_name("safetyatlas")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "safetyatlas"]
-    times = [run_child(cmd + ["validate", "-q", str(root)], quiet=True)[0] for _ in range(runs)]
-    return {"median_s": statistics.median(times), "runs_s": times}
+    cached = root / CACHE_FILE
+    saved = cached.read_bytes() if cached.is_file() else None
+    cached.unlink(missing_ok=True)
+    try:
+        cold = run_child(cmd + ["validate", "-q", str(root)], quiet=True)[0]
+        times = [run_child(cmd + ["validate", "-q", str(root)], quiet=True)[0] for _ in range(runs - 1)]
+    finally:
+        if saved is not None:  # leave the working copy's cache as it was
+            cached.write_bytes(saved)
+    return {"median_s": statistics.median(times), "runs_s": times, "cold_s": cold}
 
 
 def copy_project(dest: Path, with_papers: bool) -> Path:
@@ -517,7 +531,7 @@ def bench_size(n: int, work: Path, seed: int, browser: bool, profile: bool, out_
     say(f"  wrote {n:,} synthetic papers in {synth_s:.1f} s (not part of the build)")
     say("  safetyatlas validate (5 runs)…")
     validate = validate_cli(root)
-    say(f"  validate: {validate['median_s']:.2f} s")
+    say(f"  validate: {validate['median_s']:.2f} s warm, {validate['cold_s']:.2f} s without the parse cache")
     say("  our stages one by one, in a child process…")
     stages_file, build_file = work / f"n{n}-stages.json", work / f"n{n}-build.json"
     run_child([sys.executable, str(Path(__file__).resolve()), "--child-stages", str(root), "--result", str(stages_file)])
@@ -612,7 +626,8 @@ def tables(results: dict) -> str:
     line("peak memory, whole build (MiB)", lambda r: f"{r['peak_bytes'] / MiB:,.0f}")
     line("peak memory, our stages alone (MiB)", lambda r: f"{r['ours_peak_bytes'] / MiB:,.0f}")
     line("peak memory, MkDocs alone (MiB)", lambda r: f"{r['bare_mkdocs_peak_bytes'] / MiB:,.0f}")
-    line("`safetyatlas validate` (s)²", lambda r: fmt_s(r["validate_cli"]["median_s"]))
+    line("`safetyatlas validate`, parse cache warm (s)²", lambda r: fmt_s(r["validate_cli"]["median_s"]))
+    line("`safetyatlas validate`, no parse cache (s)²", lambda r: fmt_s(r["validate_cli"]["cold_s"]))
     line("generated files", lambda r: f"{r['generated_files']:,}")
     line("search index (MiB)", lambda r: f"{r['search_index_bytes'] / MiB:.1f}")
     line("search index per paper (KB)", lambda r: f"{r['search_index_per_paper'] / 1024:.2f}")
@@ -636,12 +651,12 @@ def check_targets(results: dict) -> list[dict]:
 
     real = results.get("real", {})
     if "validate_cli" in real:
-        v = real["validate_cli"]["median_s"]
-        add(f"validate, real base ({real.get('papers', '?')} papers)", f"< {VALIDATE_REAL_S} s", f"{v:.2f} s", v < VALIDATE_REAL_S)
+        v, c = real["validate_cli"]["median_s"], real["validate_cli"]["cold_s"]
+        add(f"validate, real base ({real.get('papers', '?')} papers)", f"< {VALIDATE_REAL_S} s", f"{v:.2f} s (no cache: {c:.2f} s)", v < VALIDATE_REAL_S)
     if big:
         n = ns[-1]
-        v = big["validate_cli"]["median_s"]
-        add(f"validate, N = {n:,}", f"< {VALIDATE_20K_S} s", f"{v:.2f} s", v < VALIDATE_20K_S)
+        v, c = big["validate_cli"]["median_s"], big["validate_cli"]["cold_s"]
+        add(f"validate, N = {n:,}", f"< {VALIDATE_20K_S} s", f"{v:.2f} s (no cache: {c:.2f} s)", v < VALIDATE_20K_S)
         add(f"our stages, papers/s at N = {n:,}", f">= {OURS_PAPERS_PER_S:,}/s", f"{big['ours_papers_per_s']:,.0f}/s ({big['build_ours_s']:.1f} s)", big["ours_papers_per_s"] >= OURS_PAPERS_PER_S)
         add(f"our stages, share of the build at N = {n:,}", f"< {100 * OURS_SHARE:.0f}%", f"{100 * big['ours_share']:.1f}%", big["ours_share"] < OURS_SHARE)
         add(f"peak memory at N = {n:,}", f"< {PEAK_BYTES / MiB:,.0f} MiB", f"{big['peak_bytes'] / MiB:,.0f} MiB", big["peak_bytes"] < PEAK_BYTES)
@@ -703,8 +718,10 @@ def print_report(results: dict) -> None:
     print(tables(results))
     print("\n¹ site.generate minus its build_graph (timed alone on the line above). The first five lines come from a child that runs our")
     print("  stages one by one; the build lines from a second child running site.build_site (what 'safetyatlas build' runs) from a clean")
-    print("  docs/generated/, whose peak memory is the build's; the targets use the second.")
-    print("² the command as a user runs it, interpreter start-up included; median of 5 runs.")
+    print("  docs/generated/, whose peak memory is the build's; the targets use the second. The first child parses every file;")
+    print("  the second finds the parse cache that the validate runs left, as a contributor's repeated builds do.")
+    print("² the command as a user runs it, interpreter start-up included: once without .cache/safetyatlas (a fresh clone),")
+    print("  then the median of 4 runs that find it (a contributor's repeated runs).")
     print("³ headless Chromium; keystroke = keydown until the frame after the count updated.\n")
     print(target_table(results["targets"]))
     print(breakdowns(results))

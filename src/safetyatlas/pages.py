@@ -70,11 +70,13 @@ def author_key(family: str, given: str | None) -> str:
     return f"{family}, {given}" if given else family
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same people sign many papers
 def author_letter(family: str) -> str:
     first = ascii_fold(family)[:1].lower()
     return first if first.isalpha() else "other"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def author_anchor(family: str, given: str | None) -> str:
     text = ascii_fold(f"{family}-{given or ''}").lower()
     return "".join(c if c.isalnum() else "-" for c in text).strip("-")

@@ -34,6 +34,7 @@ def environment(template_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # one build, one set of templates: no stat() per include
     )
     env.filters["md"] = md_escape
     env.filters["yamlstr"] = yaml_string
