@@ -105,29 +105,34 @@ def write_generated(docs_dir: Path, files: Mapping[str, str], progress: Progress
     ``previous`` is what the last call wrote (a preview keeps it), so unchanged files are
     skipped without reading them back. Returns (written, removed).
     """
+    base = str(docs_dir)
+    for folder in sorted({rel.rpartition("/")[0] for rel in files}):  # each folder once, not per file
+        os.makedirs(os.path.join(base, folder), exist_ok=True)
     written = 0
     for rel, text in progress(sorted(files.items()), "writing pages"):
         if previous is not None and previous.get(rel) == text:
             continue
-        target = docs_dir / rel
+        target = os.path.join(base, rel)
         data = text.encode("utf-8")
         try:
-            if target.read_bytes() == data:
-                continue
+            with open(target, "rb") as f:
+                if f.read() == data:
+                    continue
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+            pass
+        with open(target, "wb") as f:
+            f.write(data)
         written += 1
     removed = 0
-    generated = docs_dir / urls.GENERATED
-    keep = {docs_dir / rel for rel in files}
-    if generated.is_dir():
-        for path in sorted(generated.rglob("*"), reverse=True):
-            if path.is_file() and path not in keep:
-                path.unlink()
+    keep = {os.path.join(base, rel) for rel in files}
+    for folder, _dirs, names in os.walk(os.path.join(base, urls.GENERATED), topdown=False):
+        for name in names:
+            path = os.path.join(folder, name)
+            if path not in keep:
+                os.unlink(path)
                 removed += 1
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+        if not os.listdir(folder):
+            os.rmdir(folder)
     return written, removed
 
 
