@@ -82,6 +82,7 @@ def child_stages(root: Path, result: Path) -> None:
     from safetyatlas.kb import assemble, broken_kinds
     from safetyatlas.load import load_tree
     from safetyatlas.site import SiteConfig, generate, write_generated
+    from safetyatlas.tuning import fewer_collections
     from safetyatlas.validate import check_records
 
     times: dict[str, float] = {}
@@ -94,6 +95,8 @@ def child_stages(root: Path, result: Path) -> None:
         say(f"    {name}: {times[name]:.2f} s")
 
     config = SiteConfig.read(root)
+    tuned = fewer_collections()  # as load_kb and generate run
+    tuned.__enter__()
     with stage("load"):
         raws, problems = load_tree(root)
     with stage("validate"):
@@ -109,6 +112,7 @@ def child_stages(root: Path, result: Path) -> None:
         files = generate(kb, config)
     with stage("write"):
         write_generated(config.docs_dir, files)
+    tuned.__exit__(None, None, None)
     result.write_text(json.dumps({
         "papers": len(kb.papers), "generated_files": len(files),
         "generated_bytes": sum(len(t.encode("utf-8")) for t in files.values()),

@@ -143,6 +143,36 @@ def test_explorer_free_text_and_subcategory(page, kb):
     assert explorer_count(page) == len(expected)
 
 
+def test_explorer_typing_and_deleting_match_a_fresh_load(page):
+    """Typing on narrows the previous match instead of scanning every paper; deleting widens again.
+
+    Whatever path the keystrokes took, the count and the rows must equal a fresh page opened on
+    the same query.
+    """
+    def view():
+        rows = page.locator("#sa-explorer tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
+        return explorer_count(page), rows
+
+    fresh = {}
+    for q in ("attack", "jailbreak attack", "jail"):
+        open_page(page, "generated/explorer/#q=" + urllib.parse.quote(q))
+        fresh[q] = view()
+    assert fresh["jailbreak attack"][0] < fresh["jail"][0] and fresh["jailbreak attack"][0] > 0
+    open_page(page, "generated/explorer/")
+    box = page.locator("#sa-explorer input[name=q]")
+    box.press_sequentially("jailbreak attack", delay=20)
+    page.wait_for_function("() => location.hash === '#q=jailbreak+attack'")
+    assert view() == fresh["jailbreak attack"]
+    for _ in range(len("break attack")):
+        box.press("Backspace")
+    page.wait_for_function("() => location.hash === '#q=jail'")
+    assert view() == fresh["jail"]
+    box.fill("")
+    box.press_sequentially("attack", delay=20)
+    page.wait_for_function("() => location.hash === '#q=attack'")
+    assert view() == fresh["attack"]
+
+
 def test_matrix_cell_leads_to_the_right_papers(page, kb):
     open_page(page, "generated/matrix/")
     graph = build_graph(kb)

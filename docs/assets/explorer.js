@@ -129,8 +129,19 @@
     select.value = items.some(([v]) => v === keep) ? keep : "";
   }
 
+  // Typing on (the text grows at its end, nothing else changed) can only narrow the match:
+  // every paper matching the longer text matched the shorter one, so only those are scanned.
+  let last = null;
   function matches() {
     const s = state();
+    const q = (s.q || "").toLowerCase();
+    const rest = FIELDS.filter(f => f !== "q").map(f => s[f] || "").join("\u0000");
+    const pool = last && last.rest === rest && q.startsWith(last.q) ? last.out : ordered(s.sort || "");
+    const out = filter(s, pool);
+    last = { q, rest, out };
+    return out;
+  }
+  function filter(s, pool) {
     const famSet = s.family ? data.below[s.family] : null;
     const thr = s.threat ? data.threats.findIndex(t => t[0] === s.threat) : -2;
     const side = s.side ? (s.side === "attack" ? 0 : 1) : -2;
@@ -140,7 +151,7 @@
     const from = s.from ? +s.from : -Infinity, to = s.to ? +s.to : Infinity;
     const words = (s.q || "").toLowerCase().split(/\s+/).filter(Boolean);
     const out = [];
-    for (const p of ordered(s.sort || "")) {
+    for (const p of pool) {
       if (p.year < from || p.year > to) continue;
       if (venue !== -2 && p.venue !== venue) continue;
       if (words.length && !words.every(w => p.text.includes(w))) continue;
@@ -178,17 +189,22 @@
     if (c[4] >= 0) parts.push(data.subcategories[c[4]][2]); else if (c[3] >= 0) parts.push(data.categories[c[3]][2]);
     return parts.join(" › ");
   }
+  let drawn = "";  // the rows on screen: a keystroke that leaves them as they are does not touch the table
   function render() {
     controls.count.textContent = current.length + " of " + papers.length + " papers";
     controls.count.dataset.count = current.length;
+    controls.more.hidden = current.length <= shown;
+    const visible = current.slice(0, shown);
+    const key = visible.map(p => p.id).join(" ");
+    if (key === drawn) return;
+    drawn = key;
     const base = new URL(root.dataset.index, location.href);
-    const rows = current.slice(0, shown).map(p => el("tr", { "data-id": p.id },
+    const rows = visible.map(p => el("tr", { "data-id": p.id },
       el("td", {}, el("a", { href: new URL(data.paper_url.replace("ID", p.id), base).href, text: p.title })),
       el("td", { text: p.authors }), el("td", { text: String(p.year) }),
       el("td", { text: p.venue >= 0 ? data.venues[p.venue][1] : "" }),
       el("td", { class: "sa-tax", text: p.cls.map(label).join("; ") })));
     controls.table.tBodies[0].replaceChildren(...rows);
-    controls.more.hidden = current.length <= shown;
   }
 
   async function downloadBib() {
