@@ -90,6 +90,7 @@ class Planner:
         self.venue_name = {v.id: v.name for v in kb.venues.values()}
         # a paper is listed on many pages; its row text is computed once per build
         self.row_text = functools.lru_cache(maxsize=None)(self._row_text)
+        self._crumbs: dict[tuple, tuple[Link, ...]] = {}
 
     # --- small helpers -------------------------------------------------------------
 
@@ -103,7 +104,18 @@ class Planner:
 
     def rows(self, ids: Iterable[str], source: str, limit: int | None = LIST_LIMIT) -> list[PaperRow]:
         ids = list(ids)
-        return [self.row(i, source) for i in (ids if limit is None else ids[:limit])]
+        if limit is not None:
+            ids = ids[:limit]
+        if not ids:
+            return []
+        # every paper page sits in one folder: one relative link computed, the rest share its folder
+        first = urls.rel(urls.paper(ids[0]), source)
+        folder = first[: len(first) - len(ids[0]) - len(".md")]
+        out = []
+        for i in ids:
+            title, authors, venue, year = self.row_text(i)
+            out.append(PaperRow(title, f"{folder}{i}.md", authors, venue, year))
+        return out
 
     def papers_under(self, nid: str) -> tuple[str, ...]:
         return self.graph.papers_by_node.get(nid, ())
@@ -119,7 +131,14 @@ class Planner:
         return urls.rel(urls.PAGES["explorer"], source) + ("#" + urllib.parse.urlencode(query) if query else "")
 
     def crumbs(self, c: Classification, source: str, depth: int = 5) -> list[Link]:
-        """Family > threat side > category > subcategory, each linked."""
+        """Family > threat side > category > subcategory, each linked (the same list for pages in one folder)."""
+        key = (c.family, c.threat, c.side, c.category, c.subcategory, source.rpartition("/")[0], depth)
+        found = self._crumbs.get(key)
+        if found is None:
+            found = self._crumbs[key] = tuple(self._make_crumbs(c, source, depth))
+        return list(found)
+
+    def _make_crumbs(self, c: Classification, source: str, depth: int) -> list[Link]:
         kb = self.kb
         out = []
         fam = kb.families[c.family]
