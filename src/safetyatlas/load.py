@@ -113,16 +113,17 @@ def parse_text(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
     return _walk(node, (), lines, set()), lines
 
 
-def read_file(path: Path, rel: str, place: Place, cache: ParseCache | None = None) -> tuple[list[RawRecord], list[Diagnostic]]:
+def read_file(path: str | Path, rel: str, place: Place, cache: ParseCache | None = None) -> tuple[list[RawRecord], list[Diagnostic]]:
     """Read one file into raw records, or into diagnostics that say why it cannot be read.
 
     With a ``cache``, a file whose bytes were parsed before is not parsed again.
     """
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return [], [Diagnostic(rel, 1, "", f"file is {size} bytes, over the {MAX_BYTES}-byte limit", "split it or remove what does not belong")]
-        raw = path.read_bytes()
+        with open(path, "rb") as f:  # one open for the size check and the read
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_BYTES:
+                return [], [Diagnostic(rel, 1, "", f"file is {size} bytes, over the {MAX_BYTES}-byte limit", "split it or remove what does not belong")]
+            raw = f.read()
     except OSError as exc:
         return [], [Diagnostic(rel, 0, "", f"cannot read the file: {exc.strerror}", "check its permissions")]
     key = digest(raw) if cache is not None else b""
@@ -151,22 +152,22 @@ def read_file(path: Path, rel: str, place: Place, cache: ParseCache | None = Non
     return [RawRecord(place.kind, rel, 1, data, lines, place)], []
 
 
-def iter_files(root: Path) -> Iterator[tuple[Path, str, Place]]:
+def iter_files(root: Path) -> Iterator[tuple[str, str, Place]]:
     """Every record file under ``root`` in a stable order, with its place in the layout."""
     for place in PLACES:
         folder, _, name = place.pattern.rpartition("/")
         if not any(c in name for c in "*?["):
             if (root / place.pattern).is_file():
-                yield root / place.pattern, place.pattern, place
+                yield str(root / place.pattern), place.pattern, place
             continue
         try:  # scandir: a folder of 20,000 papers listed without a stat or a Path per file
             with os.scandir(root / folder) as it:
                 names = sorted(e.name for e in it if not e.name.startswith(".") and fnmatchcase(e.name, name) and e.is_file())
         except (FileNotFoundError, NotADirectoryError):
             continue
-        base = root / folder
+        base = str(root / folder)
         for n in names:
-            yield base / n, f"{folder}/{n}", place
+            yield os.path.join(base, n), f"{folder}/{n}", place
 
 
 def load_tree(root: Path, cache: ParseCache | None = None) -> tuple[list[RawRecord], list[Diagnostic]]:
