@@ -576,6 +576,8 @@ def bench_size(n: int, work: Path, seed: int, browser: bool, profile: bool, out_
     row["explorer_json_per_paper"] = row["explorer_json_bytes"] / n
     if browser:
         say("  explorer in headless Chromium…")
+        os.sync()  # the site just written (hundreds of MiB) must not be flushed to disk during the typing
+        time.sleep(2)
         try:
             row["explorer"] = measure_explorer(root / "site", n)
             e = row["explorer"]

@@ -21,6 +21,7 @@
 
   function init(json) {
     data = json;
+    indexUrl = new URL(root.dataset.index, location.href);
     // descendants of each family, so a parent family selects its sub-families too
     const below = {};
     data.families.forEach(([id], i) => (below[id] = new Set([i])));
@@ -189,6 +190,7 @@
     if (c[4] >= 0) parts.push(data.subcategories[c[4]][2]); else if (c[3] >= 0) parts.push(data.categories[c[3]][2]);
     return parts.join(" › ");
   }
+  let indexUrl = null;  // paper links are relative to the JSON index; resolved once per paper
   let drawn = "";  // the rows on screen: a keystroke that leaves them as they are does not touch the table
   function render() {
     controls.count.textContent = current.length + " of " + papers.length + " papers";
@@ -198,9 +200,8 @@
     const key = visible.map(p => p.id).join(" ");
     if (key === drawn) return;
     drawn = key;
-    const base = new URL(root.dataset.index, location.href);
     const rows = visible.map(p => el("tr", { "data-id": p.id },
-      el("td", {}, el("a", { href: new URL(data.paper_url.replace("ID", p.id), base).href, text: p.title })),
+      el("td", {}, el("a", { href: p.href || (p.href = new URL(data.paper_url.replace("ID", p.id), indexUrl).href), text: p.title })),
       el("td", { text: p.authors }), el("td", { text: String(p.year) }),
       el("td", { text: p.venue >= 0 ? data.venues[p.venue][1] : "" }),
       el("td", { class: "sa-tax", text: p.cls.map(label).join("; ") })));
