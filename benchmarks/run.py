@@ -95,24 +95,22 @@ def child_stages(root: Path, result: Path) -> None:
         say(f"    {name}: {times[name]:.2f} s")
 
     config = SiteConfig.read(root)
-    tuned = fewer_collections()  # as load_kb and generate run
-    tuned.__enter__()
-    with stage("load"):
-        raws, problems = load_tree(root)
-    with stage("validate"):
-        checked, schema_problems = check_records(raws)
-        kb, ref_problems = assemble(checked, broken_kinds(problems + schema_problems))
-        errors = [d for d in problems + schema_problems + ref_problems if d.severity == "error"]
-        if errors:
-            raise ValidationFailed(errors)
-        del raws, checked  # as in load_kb: the raw records die with the validation
-    with stage("graph"):
-        build_graph(kb)
-    with stage("generate"):
-        files = generate(kb, config)
-    with stage("write"):
-        write_generated(config.docs_dir, files)
-    tuned.__exit__(None, None, None)
+    with fewer_collections():  # as load_kb and generate run
+        with stage("load"):
+            raws, problems = load_tree(root)
+        with stage("validate"):
+            checked, schema_problems = check_records(raws)
+            kb, ref_problems = assemble(checked, broken_kinds(problems + schema_problems))
+            errors = [d for d in problems + schema_problems + ref_problems if d.severity == "error"]
+            if errors:
+                raise ValidationFailed(errors)
+            del raws, checked  # as in load_kb: the raw records die with the validation
+        with stage("graph"):
+            build_graph(kb)
+        with stage("generate"):
+            files = generate(kb, config)
+        with stage("write"):
+            write_generated(config.docs_dir, files)
     result.write_text(json.dumps({
         "papers": len(kb.papers), "generated_files": len(files),
         "generated_bytes": sum(len(t.encode("utf-8")) for t in files.values()),

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from .cache import ParseCache
 from .errors import Diagnostic, ValidationFailed
 from .ids import node_id
 from .layout import kind_of_path, place_of
-from .cache import ParseCache
 from .load import load_tree
 from .schema import (
     Benchmark,

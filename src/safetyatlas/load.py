@@ -126,8 +126,8 @@ def read_file(path: str | Path, rel: str, place: Place, cache: ParseCache | None
             raw = f.read()
     except OSError as exc:
         return [], [Diagnostic(rel, 0, "", f"cannot read the file: {exc.strerror}", "check its permissions")]
-    key = digest(raw) if cache is not None else b""
-    parsed = cache.get(key) if cache is not None else None
+    key = digest(raw) if cache is not None else None
+    parsed = cache.get(key) if key is not None else None
     if parsed is None:
         try:
             text = raw.decode("utf-8")
@@ -138,7 +138,7 @@ def read_file(path: str | Path, rel: str, place: Place, cache: ParseCache | None
             parsed = parse_text(text, rel)
         except _Refused as exc:
             return [], [Diagnostic(rel, exc.line, "", exc.message, exc.hint)]
-        if cache is not None:
+        if key is not None:
             cache.put(key, parsed)
     data, lines = parsed
     if place.many:

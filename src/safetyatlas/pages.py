@@ -95,8 +95,7 @@ class Planner:
     # --- small helpers -------------------------------------------------------------
 
     def row(self, pid: str, source: str) -> PaperRow:
-        title, authors, venue, year = self.row_text(pid)
-        return PaperRow(title, urls.rel(urls.paper(pid), source), authors, venue, year)
+        return self.rows((pid,), source, None)[0]
 
     def _row_text(self, pid: str) -> tuple[str, str, str, int]:
         p = self.kb.papers[pid]

@@ -164,7 +164,7 @@ def mkdocs_build(config: SiteConfig, site_dir: Path, strict: bool = True) -> Non
     cmd = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
     if strict:
         cmd.append("--strict")
-    proc = subprocess.run(cmd, cwd=config.root, capture_output=True, text=True, env=os.environ.copy())
+    proc = subprocess.run(cmd, cwd=config.root, capture_output=True, text=True)
     if proc.returncode != 0:
         lines = [ln for ln in proc.stderr.splitlines() if ln.startswith(("WARNING", "ERROR", "Aborted"))] or proc.stderr.splitlines()[-5:]
         raise BuildFailed("MkDocs build failed:\n" + "\n".join(lines[:30]))
@@ -291,11 +291,10 @@ def serve_site(root: Path, host: str, port: int, say: Callable[[str], None]) -> 
     from mkdocs.commands.serve import serve
 
     memory: dict[str, str] = {}
-    parsed = cache.read(root) if cache.enabled() else None
-    if not regenerate(root, say, memory, parsed):
+    with cache.on_disk(root) as parsed:  # the first load also refreshes the cache on disk
+        ready = regenerate(root, say, memory, parsed)
+    if not ready:
         raise BuildFailed("the knowledge base has problems; fix them before serving")
-    if parsed is not None and parsed.forget_unused():
-        cache.write(root, parsed)
 
     def refresh() -> None:
         regenerate(root, say, memory, parsed)
