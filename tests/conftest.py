@@ -33,6 +33,14 @@ def build_tree(dest: Path, scenario: str | None = None, files: dict[str, str | b
     return dest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_home(tmp_path_factory):
+    """Parse caches written by the tests go to a temporary folder, not the user's ~/.cache."""
+    import os
+
+    os.environ["SAFETYATLAS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def tree(tmp_path: Path):
     """``tree(scenario=None, files=None)`` -> path of a fresh knowledge base."""

@@ -73,7 +73,7 @@ def test_diagnostics_are_the_same_from_the_cache(tree, scenario, monkeypatch):
     runner = CliRunner()
     cold = runner.invoke(main, ["validate", str(root)])
     assert cold.exit_code == 1 and ".yaml:" in cold.output, cold.output  # the scenario's problems, not a usage error
-    assert (root / cache.CACHE_FILE).is_file()
+    assert cache.cache_file(root).is_file()
     warm = runner.invoke(main, ["validate", str(root)])
     assert (cold.exit_code, cold.output) == (warm.exit_code, warm.output)
 
@@ -83,7 +83,7 @@ def test_cli_writes_the_cache_once_and_reuses_it(tree, monkeypatch):
     root = tree()
     runner = CliRunner()
     assert runner.invoke(main, ["validate", str(root)]).exit_code == 0
-    path = root / cache.CACHE_FILE
+    path = cache.cache_file(root)
     first = path.stat().st_mtime_ns
     stored = cache.read(root)
     assert len(stored) > 0
@@ -97,8 +97,8 @@ def test_cli_writes_the_cache_once_and_reuses_it(tree, monkeypatch):
 def test_a_damaged_cache_is_ignored_and_replaced(tree, blob, monkeypatch):
     monkeypatch.delenv(cache.ENV, raising=False)
     root = tree()
-    (root / cache.CACHE_FILE).parent.mkdir(parents=True)
-    (root / cache.CACHE_FILE).write_bytes(blob)
+    cache.cache_file(root).parent.mkdir(parents=True)
+    cache.cache_file(root).write_bytes(blob)
     result = CliRunner().invoke(main, ["validate", str(root)])
     assert result.exit_code == 0, result.output
     assert len(cache.read(root)) > 0
@@ -117,13 +117,14 @@ def test_switched_off(tree, monkeypatch):
     monkeypatch.setenv(cache.ENV, "off")
     root = tree()
     assert CliRunner().invoke(main, ["validate", str(root)]).exit_code == 0
-    assert not (root / ".cache").exists()
+    assert not cache.cache_file(root).exists()
 
 
 def test_an_unwritable_cache_folder_is_not_an_error(tree, monkeypatch):
     monkeypatch.delenv(cache.ENV, raising=False)
     root = tree()
-    (root / ".cache").write_text("a file where the folder should be")
+    cache.cache_file(root).parent.parent.mkdir(parents=True, exist_ok=True)
+    cache.cache_file(root).parent.write_text("a file where the folder should be")
     result = CliRunner().invoke(main, ["validate", str(root)])
     assert result.exit_code == 0, result.output
 
@@ -146,3 +147,43 @@ def test_generated_pages_are_the_same_from_the_cache(tmp_path, monkeypatch):
 
 def test_fixture_folders_stay_clean():
     assert not any((FIXTURES / name / ".cache").exists() for name in SCENARIOS + ["minimal"])
+    assert all(cache.cache_file(FIXTURES / name) is None or not cache.cache_file(FIXTURES / name).exists() for name in SCENARIOS + ["minimal"])
+
+
+def test_the_cache_never_comes_from_the_repository(tree, monkeypatch):
+    """A committed .cache/ is not read, and a cache folder set inside the repository is not used."""
+    monkeypatch.delenv(cache.ENV, raising=False)
+    root = tree()
+    honest = cache.ParseCache()
+    load_tree(root, honest)
+    # a pull request commits a cache mapping every file's digest to other data
+    forged = cache.ParseCache({k: ({"kind": "x"}, {}) for k in honest._entries})
+    (root / ".cache" / "safetyatlas").mkdir(parents=True)
+    (root / ".cache" / "safetyatlas" / "parsed.marshal").write_bytes(forged.dumps())
+    assert cache.cache_file(root) is not None and root not in cache.cache_file(root).parents
+    assert len(cache.read(root)) == 0
+    monkeypatch.setenv(cache.DIR_ENV, str(root / ".cache"))
+    assert cache.cache_file(root) is None
+    with cache.on_disk(root) as parsed:
+        assert parsed is not None and len(parsed) == 0
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_cache_file_that_is_a_link_is_ignored(tree, tmp_path, monkeypatch):
+    monkeypatch.delenv(cache.ENV, raising=False)
+    root = tree()
+    parsed = cache.ParseCache()
+    load_tree(root, parsed)
+    elsewhere = tmp_path / "elsewhere.marshal"
+    elsewhere.write_bytes(parsed.dumps())
+    path = cache.cache_file(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(elsewhere)
+    assert len(cache.read(root)) == 0
+
+
+def test_damaged_entries_make_an_empty_cache(tree):
+    root = tree()
+    blob = cache.ParseCache({b"k" * 16: "not a parse result"}).dumps()  # type: ignore[dict-item]
+    assert len(cache.ParseCache.loads(blob)) == 0

@@ -15,7 +15,6 @@ from safetyatlas.errors import BuildFailed, ValidationFailed
 from safetyatlas.graph import build_graph
 from safetyatlas.kb import load_kb
 from safetyatlas.pages import plan_pages
-from safetyatlas.render import md_escape
 from safetyatlas.site import build_site
 
 from conftest import FIXTURES, ROOT
@@ -122,10 +121,6 @@ def test_failed_mkdocs_build_leaves_the_previous_site(tmp_path):
     assert "no-such-page.md" in str(info.value)
     assert tree_digest(root / "site") == before
     assert not list(tmp_path.glob("p/.site-*"))
-
-
-def test_markdown_escaping():
-    assert md_escape("A [b] *c* _d_ <e> | f") == r"A \[b\] \*c\* \_d\_ \<e\> \| f"
 
 
 def test_every_node_of_the_real_taxonomy_gets_a_page():

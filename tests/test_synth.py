@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def test_real_taxonomy_validates_and_is_used(real_taxonomy, tmp_path: Path):
     for pid, nodes in required.items():
         paper = next(p for p in papers if p.id == pid)
         assert {(c.scope, c.category, c.subcategory) for c in paper.classifications} == set(nodes)
-    (tmp_path / "taxonomy").symlink_to(ROOT / "taxonomy", target_is_directory=True)
+    shutil.copytree(ROOT / "taxonomy", tmp_path / "taxonomy")  # a linked record folder is refused
     write_papers(tmp_path, papers)
     kb, warnings = load_kb(tmp_path, strict=True)
     assert len(kb.papers) == len(papers) and warnings == []

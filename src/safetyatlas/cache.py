@@ -6,8 +6,12 @@ Parsing is most of the cost of loading (about 0.2 ms per paper file with libyaml
 content, never a modification time, so a checkout, a rebase or an editor that keeps times
 cannot serve stale data.
 
-On disk (``.cache/safetyatlas/parsed.marshal`` under the knowledge base's root) the cache is one
-``marshal`` file: plain dicts, lists, strings and numbers, which is all parsed records hold, and
+On disk the cache is one ``marshal`` file per knowledge base, kept in the user's cache folder
+(``$SAFETYATLAS_CACHE_DIR``, else ``$XDG_CACHE_HOME/safetyatlas``, else ``~/.cache/safetyatlas``)
+under a name derived from the base's absolute path, and never inside the repository: a cache
+file committed in a pull request could otherwise map a reviewed file's digest to other data.
+A cache folder that resolves inside the repository, a cache file that is a link, not a regular
+file or not the user's own is ignored. It is a ``marshal`` file: plain dicts, lists, strings and numbers, which is all parsed records hold, and
 ``marshal`` cannot build arbitrary objects the way ``pickle`` can. The file names the format, the
 package and PyYAML versions; any mismatch, damage or unreadable file means an empty cache,
 never an error. Writing is atomic and skipped when nothing changed or the folder is read-only.
@@ -20,6 +24,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -30,8 +35,8 @@ from . import __version__
 from .tuning import fewer_collections
 
 FORMAT = 1  # bump when what parse_text returns changes shape or meaning
-CACHE_FILE = Path(".cache") / "safetyatlas" / "parsed.marshal"
 ENV = "SAFETYATLAS_CACHE"
+DIR_ENV = "SAFETYATLAS_CACHE_DIR"
 
 Parsed = tuple[Any, dict]
 
@@ -89,9 +94,33 @@ class ParseCache:
             stamp, entries = marshal.loads(blob)
         except (EOFError, ValueError, TypeError):
             return cls()
-        if stamp != _stamp() or not isinstance(entries, dict):
+        if stamp != _stamp() or not _valid(entries):
             return cls()
         return cls(entries)
+
+
+def cache_home() -> Path:
+    if folder := os.environ.get(DIR_ENV):
+        return Path(folder)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "safetyatlas"
+
+
+def cache_file(root: Path) -> Path | None:
+    """Where the cache of the knowledge base at ``root`` lives; None when that would be inside it."""
+    root = Path(os.path.abspath(root))
+    home = Path(os.path.realpath(cache_home()))
+    real_root = Path(os.path.realpath(root))
+    if home == real_root or real_root in home.parents:
+        return None
+    name = hashlib.blake2b(str(real_root).encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+    return home / f"{real_root.name[:40]}-{name}" / "parsed.marshal"
+
+
+def _valid(entries: object) -> bool:
+    return isinstance(entries, dict) and all(
+        isinstance(k, bytes) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], dict) for k, v in entries.items()
+    )
 
 
 def enabled() -> bool:
@@ -99,8 +128,16 @@ def enabled() -> bool:
 
 
 def read(root: Path) -> ParseCache:
+    path = cache_file(root)
+    if path is None:
+        return ParseCache()
     try:
-        blob = (root / CACHE_FILE).read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+                return ParseCache()
+            blob = f.read()
     except OSError:
         return ParseCache()
     with fewer_collections():  # hundreds of thousands of small containers at once
@@ -109,7 +146,9 @@ def read(root: Path) -> ParseCache:
 
 def write(root: Path, cache: ParseCache) -> None:
     """Save atomically; a cache that cannot be written is simply not saved."""
-    path = root / CACHE_FILE
+    path = cache_file(root)
+    if path is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".parsed-", dir=path.parent)

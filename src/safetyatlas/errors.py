@@ -32,6 +32,14 @@ class Diagnostic:
         return f"{where}{tag}{field} {self.message}{hint}"
 
 
+class FieldProblem(ValueError):
+    """Raised by a field validator: what is wrong, and how to fix it (shown as the hint)."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
 class SafetyAtlasError(click.ClickException):
     """Base of every error the tool raises on purpose; exit code 1."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """Lower-case words joined by single hyphens: ``black-box``, ``llm-agent``."""
@@ -20,7 +20,8 @@ PAPER_ID_PATTERN = r"^[a-z][a-z0-9]*[0-9]{4}[a-z0-9]+$"
 ARXIV_PATTERN = r"^(?:[0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})$"
 """New-style (``2307.15043``) or old-style (``cs/0112017``) arXiv identifiers, without version."""
 
-DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
+DOI_PATTERN = r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$"
+"""The DOI syntax Crossref recommends (covers nearly all DOIs issued), without ``https://doi.org/``."""
 
 SIDES = ("attack", "defense")
 
@@ -34,7 +35,25 @@ ChallengeId = Slug
 GroupId = Slug
 PaperId = Annotated[str, StringConstraints(pattern=PAPER_ID_PATTERN, max_length=80)]
 ArxivId = Annotated[str, StringConstraints(pattern=ARXIV_PATTERN)]
-Doi = Annotated[str, StringConstraints(pattern=DOI_PATTERN, max_length=200)]
+
+
+def balanced_parentheses(text: str) -> bool:
+    """True when every ``)`` closes an earlier ``(`` and none stays open (safe inside a Markdown link)."""
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _doi_parentheses(doi: str) -> str:
+    if not balanced_parentheses(doi):
+        raise ValueError("the DOI's parentheses are unbalanced")
+    return doi
+
+
+Doi = Annotated[str, StringConstraints(pattern=DOI_PATTERN, max_length=200), AfterValidator(_doi_parentheses)]
 
 SLUG_RE = re.compile(SLUG_PATTERN)
 PAPER_ID_RE = re.compile(PAPER_ID_PATTERN)

@@ -74,8 +74,14 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
+MAX_DEPTH = 12
+"""Records nest a few levels (a scope: categories, subcategories, representatives); deeper is refused."""
+
+
 def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> Any:
     lines.setdefault(loc, node.start_mark.line + 1)
+    if len(loc) > MAX_DEPTH:
+        raise _Refused(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep", "records are flat: remove the extra brackets")
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if id(node) in seen:
@@ -107,6 +113,8 @@ def parse_text(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
         raise _Refused(line, f"YAML syntax error: {exc.problem or exc}", "fix the indentation or quoting near this line") from None
     except yaml.YAMLError as exc:
         raise _Refused(1, f"YAML error: {exc}", "check the file is a single YAML document") from None
+    except RecursionError:
+        raise _Refused(1, "nested too deeply to read", "records are flat: remove the extra brackets") from None
     if node is None:
         raise _Refused(1, "the file is empty", "write the record or delete the file")
     lines: dict[Loc, int] = {}
@@ -119,13 +127,14 @@ def read_file(path: str | Path, rel: str, place: Place, cache: ParseCache | None
     With a ``cache``, a file whose bytes were parsed before is not parsed again.
     """
     try:
-        with open(path, "rb") as f:  # one open for the size check and the read
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))  # a link swapped in after the scan is not followed
+        with open(fd, "rb") as f:  # one open for the size check and the read
             size = os.fstat(f.fileno()).st_size
             if size > MAX_BYTES:
                 return [], [Diagnostic(rel, 1, "", f"file is {size} bytes, over the {MAX_BYTES}-byte limit", "split it or remove what does not belong")]
             raw = f.read()
     except OSError as exc:
-        return [], [Diagnostic(rel, 0, "", f"cannot read the file: {exc.strerror}", "check its permissions")]
+        return [], [Diagnostic(rel, 0, "", f"cannot read the file: {exc.strerror}", "check it is a regular file you may read")]
     key = digest(raw) if cache is not None else None
     parsed = cache.get(key) if key is not None else None
     if parsed is None:
@@ -152,29 +161,76 @@ def read_file(path: str | Path, rel: str, place: Place, cache: ParseCache | None
     return [RawRecord(place.kind, rel, 1, data, lines, place)], []
 
 
-def iter_files(root: Path) -> Iterator[tuple[str, str, Place]]:
-    """Every record file under ``root`` in a stable order, with its place in the layout."""
+def _stray(rel: str, message: str, hint: str, severity: str = "error") -> Diagnostic:
+    return Diagnostic(rel, 0, "", message, hint, severity)  # type: ignore[arg-type]
+
+
+def scan(root: Path) -> tuple[list[tuple[str, str, Place]], list[Diagnostic]]:
+    """Every record file under ``root`` in a stable order, and what lies there that is not read.
+
+    Record folders and files must be what they look like: a symbolic link is refused (a link
+    in a pull request could publish or leak any file of the machine that builds it), and so is
+    anything in a record folder that the loader would otherwise skip in silence (``x.yml``, a
+    subfolder, a hidden file), since a contributor's paper would go missing while validation
+    said all was well.
+    """
+    found: list[tuple[str, str, Place]] = []
+    problems: list[Diagnostic] = []
+    for top in sorted({p.pattern.split("/")[0] for p in PLACES}):
+        if os.path.islink(root / top):
+            problems.append(_stray(top, "is a symbolic link", "record folders must be real folders inside the repository"))
+    folders: dict[str, list[Place]] = {}
     for place in PLACES:
         folder, _, name = place.pattern.rpartition("/")
-        if not any(c in name for c in "*?["):
-            if (root / place.pattern).is_file():
-                yield str(root / place.pattern), place.pattern, place
+        if any(c in name for c in "*?["):
+            folders.setdefault(folder, []).append(place)
+            continue
+        path = root / place.pattern
+        if os.path.islink(path):
+            problems.append(_stray(place.pattern, "is a symbolic link", "replace it by the file itself"))
+        elif path.is_file() and not os.path.islink(root / folder):
+            found.append((str(path), place.pattern, place))
+    for folder, places in folders.items():
+        if os.path.islink(root / folder) or os.path.islink(root / folder.split("/")[0]):
+            if folder.split("/")[0] != folder:
+                problems.append(_stray(folder, "is a symbolic link", "record folders must be real folders inside the repository"))
             continue
         try:  # scandir: a folder of 20,000 papers listed without a stat or a Path per file
             with os.scandir(root / folder) as it:
-                names = sorted(e.name for e in it if not e.name.startswith(".") and fnmatchcase(e.name, name) and e.is_file())
+                entries = sorted(((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False)) for e in it))
         except (FileNotFoundError, NotADirectoryError):
             continue
         base = str(root / folder)
-        for n in names:
-            yield os.path.join(base, n), f"{folder}/{n}", place
+        subfolders = {p.pattern.split("/")[1] for p in PLACES if p.pattern.startswith(folder + "/") and p.pattern.count("/") > 1}
+        for n, link, is_dir in entries:
+            rel = f"{folder}/{n}"
+            place = next((p for p in places if fnmatchcase(n, p.pattern.rpartition("/")[2])), None)
+            if is_dir and n in subfolders:
+                continue
+            if n.startswith("."):
+                problems.append(_stray(rel, "hidden file is not read", "records are visible files: rename or delete it", "warning"))
+            elif link:
+                problems.append(_stray(rel, "is a symbolic link and is not read", "records must be regular files: replace the link by the file"))
+            elif is_dir:
+                problems.append(_stray(rel + "/", "subfolder is not read", f"put records directly in {folder}/"))
+            elif place is None:
+                stem = n.rsplit(".", 1)[0]
+                problems.append(_stray(rel, "is not read: record files end in '.yaml'", f"rename it to {folder}/{stem}.yaml"))
+            else:
+                found.append((os.path.join(base, n), rel, place))
+    return found, problems
+
+
+def iter_files(root: Path) -> Iterator[tuple[str, str, Place]]:
+    """Every record file under ``root`` in a stable order, with its place in the layout."""
+    yield from scan(root)[0]
 
 
 def load_tree(root: Path, cache: ParseCache | None = None) -> tuple[list[RawRecord], list[Diagnostic]]:
     """Read every record file of a knowledge base; never raises for bad content."""
     records: list[RawRecord] = []
-    problems: list[Diagnostic] = []
-    for path, rel, place in iter_files(root):
+    files, problems = scan(root)
+    for path, rel, place in files:
         recs, diags = read_file(path, rel, place, cache)
         records.extend(recs)
         problems.extend(diags)

@@ -2,42 +2,34 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 from pathlib import Path
 from typing import Iterable
 
 import jinja2
 
+from .escape import html_text, markdown_text
 from .pages import Page
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
-@functools.lru_cache(maxsize=1 << 17)  # titles and names recur on many pages
-def md_escape(text: object) -> str:
-    """Escape text so Markdown shows it literally (titles with brackets, asterisks, pipes)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
-def yaml_string(text: object) -> str:
-    """Inside double quotes in YAML front matter."""
-    return json.dumps(str(text), ensure_ascii=False)[1:-1]
+def front_matter_text(text: object) -> str:
+    """A value the theme prints as HTML (``title:``), inside double quotes in YAML front matter."""
+    return json.dumps(html_text(text), ensure_ascii=False)[1:-1]
 
 
 def environment(template_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # the output is Markdown; escaping is explicit with |md
+        autoescape=False,  # the output is Markdown: record text goes through |md (escape.markdown_text)
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # one build, one set of templates: no stat() per include
     )
-    env.filters["md"] = md_escape
-    env.filters["yamlstr"] = yaml_string
+    env.filters["md"] = markdown_text
+    env.filters["fm"] = front_matter_text
     return env
 
 

@@ -7,10 +7,14 @@ frozen (records are values). ``Record`` is the union of the kinds, tagged by ``k
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+import urllib.parse
 from typing import Annotated, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from .errors import FieldProblem
 from .ids import (
     ArxivId,
     BenchmarkId,
@@ -23,6 +27,7 @@ from .ids import (
     Slug,
     ThreatId,
     VenueId,
+    balanced_parentheses,
     node_id,
     scope_id,
 )
@@ -36,17 +41,50 @@ VenueType = Literal["conference", "journal", "workshop", "preprint", "other"]
 Basis = Literal["threat-model", "subtask", "other"]
 RelationType = Literal["extends", "improves-on", "attacks", "defends-against", "evaluates", "related"]
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-_HTTP_URL = TypeAdapter(HttpUrl)
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Zl", "Zp"})
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def _http_url(value: str) -> str:
-    _HTTP_URL.validate_python(value)  # raises on anything that is not a full http(s) URL
+def _bad_character(value: str, allowed: str = "") -> str | None:
+    for ch in value:
+        if ch not in allowed and (unicodedata.category(ch) in _CONTROL_CATEGORIES or ch in _BIDI_CONTROLS):
+            return ch
+    return None
+
+
+def _one_line(value: str) -> str:
+    if (ch := _bad_character(value)) is not None:
+        what = "a line break" if ch in "\r\n\u2028\u2029" else f"the control character U+{ord(ch):04X}"
+        raise FieldProblem(f"contains {what}", "this field is one line of plain text: remove it")
     return value
 
 
-Url = Annotated[str, AfterValidator(_http_url)]
+def _plain_text(value: str) -> str:
+    if (ch := _bad_character(value, allowed="\n")) is not None:
+        raise FieldProblem(f"contains the control character U+{ord(ch):04X}", "write plain text: remove it")
+    return value
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_one_line)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), AfterValidator(_plain_text)]
+
+_URL_FORBIDDEN = re.compile(r"[\s\"'<>\\^`{|}]")
+
+
+def _http_url(value: str) -> str:
+    """A full http(s) URL that cannot break out of a Markdown link or an HTML attribute."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise FieldProblem(f"{value!r} is not a valid URL", "write a full http(s) address, e.g. 'https://github.com/owner/repo'")
+    if (m := _URL_FORBIDDEN.search(value)) or _bad_character(value) is not None:
+        bad = repr(m.group()) if m else "a control character"
+        raise FieldProblem(f"{value!r} is not a valid URL: it contains {bad}", "percent-encode it, e.g. %20 for a space, %3C for '<'")
+    if not balanced_parentheses(value):
+        raise FieldProblem(f"{value!r} is not a valid URL: its parentheses are unbalanced", "percent-encode them as %28 and %29")
+    return value
+
+
+Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_http_url)]
 
 EARLIEST_YEAR = 1950
 
@@ -59,6 +97,18 @@ def _plausible_year(year: int) -> int:
 
 
 Year = Annotated[int, AfterValidator(_plausible_year)]
+
+
+def _not_in_future(day: dt.date) -> dt.date:
+    today = dt.datetime.now(dt.timezone.utc).date()
+    if day > today:
+        raise FieldProblem(f"{day.isoformat()} is in the future", f"use the date the paper was added (today is {today.isoformat()})")
+    return day
+
+
+PastDate = Annotated[dt.date, AfterValidator(_not_in_future)]
+Issue = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+(?:[-–/. ][0-9A-Za-z]+)*$", max_length=40)]
+"""A volume or issue number: ``36``, ``12-3``, ``Suppl. 2``."""
 
 
 class Model(BaseModel):
@@ -241,8 +291,8 @@ class Paper(Model):
     year: Year
     venue: VenueId | None = None
     entry_type: EntryType = "misc"
-    volume: Annotated[str, StringConstraints(max_length=40)] | None = None
-    number: Annotated[str, StringConstraints(max_length=40)] | None = None
+    volume: Issue | None = None
+    number: Issue | None = None
     pages: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([-–]+[0-9A-Za-z]+)?$")] | None = None
     publisher: Name | None = None
     arxiv: ArxivId | None = None
@@ -254,7 +304,7 @@ class Paper(Model):
     introduces: tuple[BenchmarkId, ...] = ()
     evaluates_on: tuple[BenchmarkId, ...] = ()
     related: tuple[Relation, ...] = ()
-    added: dt.date | None = None
+    added: PastDate | None = None
 
     @property
     def arxiv_url(self) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import hashlib
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from .kb import KnowledgeBase, load_kb
 from .outputs import EXPLORER_INDEX, atom_feed, bib_files, charts, explorer_index
 from .pages import SiteInfo, plan_pages
 from .render import environment, render_pages
+from .store import umask
 from .tuning import fewer_collections
 
 Progress = Callable[[Iterable, str], Iterable]
@@ -106,30 +108,55 @@ def write_generated(docs_dir: Path, files: Mapping[str, str], progress: Progress
     skipped without reading them back. Returns (written, removed).
     """
     base = str(docs_dir)
+    try:
+        return _write_generated(base, files, progress, previous)
+    except OSError as exc:
+        raise BuildFailed(f"cannot write {exc.filename or base}: {exc.strerror}") from None
+
+
+def _real_folder(path: str) -> None:
+    """Create ``path`` as a real folder, refusing a link or a file in its place."""
+    if os.path.islink(path):
+        raise BuildFailed(f"{path} is a symbolic link: the build writes only into real folders inside the repository (delete the link)")
+    os.makedirs(path, exist_ok=True)
+    if not os.path.isdir(path):
+        raise BuildFailed(f"{path} is not a folder: delete or move it")
+
+
+def _write_generated(base: str, files: Mapping[str, str], progress: Progress, previous: Mapping[str, str] | None) -> tuple[int, int]:
+    generated = os.path.join(base, urls.GENERATED)
+    _real_folder(base)
+    _real_folder(generated)
     for folder in sorted({rel.rpartition("/")[0] for rel in files}):  # each folder once, not per file
-        os.makedirs(os.path.join(base, folder), exist_ok=True)
+        path = base
+        for part in folder.split("/"):
+            path = os.path.join(path, part)
+            if path.startswith(generated):
+                _real_folder(path)
     written = 0
     for rel, text in progress(sorted(files.items()), "writing pages"):
         if previous is not None and previous.get(rel) == text:
             continue
         target = os.path.join(base, rel)
         data = text.encode("utf-8")
+        if os.path.islink(target):
+            os.unlink(target)  # never write through a link, wherever it points
         try:
-            with open(target, "rb") as f:
+            with open(os.open(target, os.O_RDONLY | os.O_NOFOLLOW), "rb") as f:
                 if f.read() == data:
                     continue
         except FileNotFoundError:
             pass
-        with open(target, "wb") as f:
+        with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666), "wb") as f:
             f.write(data)
         written += 1
     removed = 0
     keep = {os.path.join(base, rel) for rel in files}
-    for folder, _dirs, names in os.walk(os.path.join(base, urls.GENERATED), topdown=False):
-        for name in names:
+    for folder, dirs, names in os.walk(generated, topdown=False):  # os.walk does not follow links
+        for name in names + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
             path = os.path.join(folder, name)
             if path not in keep:
-                os.unlink(path)
+                os.unlink(path)  # a link is removed, never what it points to
                 removed += 1
         if not os.listdir(folder):
             os.rmdir(folder)
@@ -164,22 +191,91 @@ def mkdocs_build(config: SiteConfig, site_dir: Path, strict: bool = True) -> Non
     cmd = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
     if strict:
         cmd.append("--strict")
-    proc = subprocess.run(cmd, cwd=config.root, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, cwd=config.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _out, err = proc.communicate()
+    finally:  # interrupted (Ctrl-C, SIGTERM): the child must not outlive us
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.splitlines() if ln.startswith(("WARNING", "ERROR", "Aborted"))] or proc.stderr.splitlines()[-5:]
+        lines = [ln for ln in err.splitlines() if ln.startswith(("WARNING", "ERROR", "Aborted"))] or err.splitlines()[-5:]
         raise BuildFailed("MkDocs build failed:\n" + "\n".join(lines[:30]))
+
+
+def check_output_places(site_dir: Path) -> None:
+    """Refuse, before anything is built, a ``site/`` or ``site.old`` that is a link or not a folder."""
+    for path in (site_dir, site_dir.with_name(site_dir.name + ".old")):
+        if path.is_symlink():
+            raise BuildFailed(f"{path} is a symbolic link: the build replaces only a real folder (delete the link)")
+        if path.exists() and not path.is_dir():
+            raise BuildFailed(f"{path} is not a folder: delete or move it")
 
 
 def swap_in(new_site: Path, site_dir: Path) -> None:
     """Replace ``site_dir`` by ``new_site`` with two renames; the old site is removed after."""
+    check_output_places(site_dir)
     old = site_dir.with_name(site_dir.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if site_dir.exists():
-        site_dir.rename(old)
-    new_site.rename(site_dir)
-    if old.exists():
-        shutil.rmtree(old)
+    try:
+        if old.exists():
+            shutil.rmtree(old)
+        if site_dir.exists():
+            site_dir.rename(old)
+        new_site.rename(site_dir)
+        if old.exists():
+            shutil.rmtree(old)
+    except OSError as exc:
+        raise BuildFailed(f"cannot replace {site_dir}: {exc.strerror} ({exc.filename})") from None
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, say: Callable[[str], None] = lambda s: None) -> Iterator[None]:
+    """One build of a knowledge base at a time: a second one waits for the first to finish."""
+    import fcntl
+
+    from .cache import cache_home
+
+    digest = hashlib.blake2b(os.path.realpath(root).encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+    folder = cache_home()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"build-{digest}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say("another build of this knowledge base is running; waiting for it to finish…")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit for the duration, so cleanup code runs as it does on Ctrl-C."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _exit(signum, frame):  # noqa: ANN001 - signal handler signature
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, _exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass(frozen=True)
@@ -194,6 +290,13 @@ class BuildReport:
 def build_site(root: Path, *, strict: bool = True, progress: Progress = _no_progress, say: Callable[[str], None] = lambda s: None) -> BuildReport:
     """validate -> generate -> write docs/generated -> mkdocs build (temp) -> swap into site/."""
     config = SiteConfig.read(root)
+    check_output_places(config.site_dir)
+    with build_lock(root, say), _terminate_as_exit():
+        return _build(config, strict, progress, say)
+
+
+def _build(config: SiteConfig, strict: bool, progress: Progress, say: Callable[[str], None]) -> BuildReport:
+    root = config.root
     times: dict[str, float] = {}
     t0 = time.perf_counter()
     with cache.on_disk(root) as parsed:
@@ -210,15 +313,19 @@ def build_site(root: Path, *, strict: bool = True, progress: Progress = _no_prog
     gc.collect()
     say(f"building {count} generated files and the hand-written pages with MkDocs…")
     t0 = time.perf_counter()
-    config.site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=config.site_dir.parent))
+    try:
+        config.site_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=config.site_dir.parent))
+        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes it 0700; a web server must read the site
+    except OSError as exc:
+        raise BuildFailed(f"cannot create a folder in {config.site_dir.parent}: {exc.strerror}") from None
     try:
         with _env("SOURCE_DATE_EPOCH", str(epoch)):
             mkdocs_build(config, tmp, strict=strict)
         swap_in(tmp, config.site_dir)
     finally:
         if tmp.exists():
-            shutil.rmtree(tmp)
+            shutil.rmtree(tmp, ignore_errors=True)
     times["mkdocs"] = time.perf_counter() - t0
     return BuildReport(papers, count, written, removed, times)
 
@@ -297,10 +404,20 @@ def serve_site(root: Path, host: str, port: int, say: Callable[[str], None]) -> 
         raise BuildFailed("the knowledge base has problems; fix them before serving")
 
     def refresh() -> None:
-        regenerate(root, say, memory, parsed)
+        try:
+            regenerate(root, say, memory, parsed)
+        except Exception as exc:  # the watcher must survive anything a record can do
+            say(f"not updated: {exc}")
         if parsed is not None:
             parsed.forget_unused()  # in memory only: edits must not make it grow
 
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise BuildFailed(f"cannot listen on {host}:{port}: {exc.strerror} (choose another with --port)") from None
     stop = threading.Event()
     thread = threading.Thread(target=watch_sources, args=(root, refresh, stop), daemon=True)
     thread.start()

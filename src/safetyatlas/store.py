@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from .errors import SafetyAtlasError
 from .schema import Model, Paper
 
 try:
@@ -65,7 +66,7 @@ def dump_paper(paper: Paper) -> str:
     return SCHEMA_COMMENT + dump_yaml(record_data(paper))
 
 
-def _umask() -> int:
+def umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -77,8 +78,20 @@ def write_files(root: Path, files: Mapping[str, str]) -> None:
     A new file gets the usual permissions (0666 less the umask), a replaced one keeps its own;
     the temporary files would otherwise leave everything readable by the owner only.
     """
+    for rel in files:
+        target = root / rel
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            what = "a symbolic link" if target.is_symlink() else "not a regular file"
+            raise SafetyAtlasError(f"{target} is {what}: refusing to replace it (write to a regular file)")
+    try:
+        _write_all(root, files)
+    except OSError as exc:
+        raise SafetyAtlasError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
+
+
+def _write_all(root: Path, files: Mapping[str, str]) -> None:
     staged: list[tuple[Path, Path]] = []
-    fresh_mode = 0o666 & ~_umask()
+    fresh_mode = 0o666 & ~umask()
     try:
         for rel, text in files.items():
             target = root / rel

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Diagnostic
+from .errors import FieldProblem, Diagnostic
 from .ids import ID_RULES
 from .load import Loc, RawRecord
 from .schema import MODELS, Model
@@ -91,7 +91,10 @@ def describe_error(error: dict[str, Any], model: type[Model], data: Any) -> tupl
     if kind in ("url_parsing", "url_scheme", "url_type"):
         return f"{value!r} is not a valid URL", "write a full http(s) address, e.g. 'https://github.com/owner/repo'"
     if kind == "value_error":
-        return str(error.get("ctx", {}).get("error", error["msg"])), "correct the value"
+        cause = error.get("ctx", {}).get("error", error["msg"])
+        if isinstance(cause, FieldProblem):
+            return cause.message, cause.hint
+        return str(cause), "correct the value"
     if kind in ("too_short",) and isinstance(value, (list, tuple)):
         return f"'{loc[-1]}' must not be empty", "add at least one item"
     if kind == "model_type" or kind == "dict_type":
