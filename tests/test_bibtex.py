@@ -83,7 +83,7 @@ def test_published_paper_keeps_its_arxiv_id_too():
 
 def test_special_characters_are_latex_encoded():
     f = fields(paper(title="Tramèr & Co: 50% of x_1 # $5 {odd}", authors=(Author(family="Tramèr", given="Florian"), Author(family="Materzyńska", given="Joanna"), Author(family="OpenAI"))))
-    assert f["title"] == r"Tram{\`e}r {\&} Co: 50{\%} of x{\_}1 {\#} {\$}5 {\{}odd{\}}"
+    assert f["title"] == r"Tram{\`e}r {\&} Co: 50{\%} of x{\_}1 {\#} {\$}5 {\textbraceleft}odd{\textbraceright}"
     assert f["author"] == r"Tram{\`e}r, Florian and Materzy{\'n}ska, Joanna and {OpenAI}"
 
 
@@ -236,7 +236,12 @@ def test_full_export_compiles_with_bibtex_and_latex(tmp_path):
         authors=(Author(family="Tramèr", given="Florian"), Author(family="OpenAI")), authors_truncated=True,
         year=2024, venue="tifs", entry_type="article", volume="19", pages="1-10", doi="10.1109/x_1", classifications=PLACE,
     )
-    (tmp_path / "refs.bib").write_text(write_bibtex(kb.venues, [*kb.papers.values(), odd]), encoding="utf-8")
+    hostile = [  # unbalanced braces in every free field, an emoji, a CJK name, a DOI and URL at their limits
+        Paper(id="doe2024unbalanced", title="Unbalanced } brace { and }} more 😀", authors=(Author(family="李", given="雷"), Author(family="Doe {", given="J}")),
+              year=2024, venue="tifs", entry_type="article", volume="19 Suppl. 2", publisher="ACM } Press {", doi="10.1145/3(4)_5", url="https://example.org/a_(b)?q=1&r=%7D",
+              classifications=PLACE),
+    ]
+    (tmp_path / "refs.bib").write_text(write_bibtex(kb.venues, [*kb.papers.values(), odd, *hostile]), encoding="utf-8")
     (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n")
 
     def step(*cmd: str) -> subprocess.CompletedProcess:
@@ -248,5 +253,5 @@ def test_full_export_compiles_with_bibtex_and_latex(tmp_path):
     tex = step("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex")
     assert tex.returncode == 0, tex.stdout[-3000:]
     bbl = (tmp_path / "doc.bbl").read_text(errors="replace")
-    assert bbl.count("\\bibitem") == len(kb.papers) + 1
+    assert bbl.count("\\bibitem") == len(kb.papers) + 1 + len(hostile)
     assert "et~al." in bbl and "{GPT}" in bbl

@@ -16,6 +16,7 @@ with the 1-based line of the entry or field. Pure: no file system.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -26,6 +27,7 @@ from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, Spli
 from bibtexparser.middlewares.middleware import BlockMiddleware
 from bibtexparser.model import Entry, Field, ParsingFailedBlock
 from pydantic import ValidationError
+from pylatexenc import latex2text
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
@@ -37,8 +39,26 @@ from .validate import describe_error, format_loc
 
 # --- LaTeX <-> Unicode --------------------------------------------------------------------
 
-_ENCODER = UnicodeToLatexEncoder(replacement_latex_protection="braces-all", non_ascii_only=False, unknown_char_policy="keep")
-_DECODER = LatexNodes2Text(strict_latex_spaces=True)
+# A character LaTeX has no macro for (an emoji, a CJK ideograph) is written as its code point,
+# which pdflatex compiles, instead of the raw character, which stops it.
+_ENCODER = UnicodeToLatexEncoder(replacement_latex_protection="braces-all", non_ascii_only=False, unknown_char_policy="unihex")
+logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)  # it logs every such character
+
+
+def _decoder() -> LatexNodes2Text:
+    context = latex2text.get_default_latex_context_db().filter_context()
+    context.add_context_category(
+        "safetyatlas-braces", prepend=True,
+        macros=[latex2text.MacroTextSpec("textbraceleft", "{"), latex2text.MacroTextSpec("textbraceright", "}")],
+    )
+    return LatexNodes2Text(latex_context=context, strict_latex_spaces=True)
+
+
+_DECODER = _decoder()
+# BibTeX counts braces without regard to backslashes, so a lone "\{" unbalances the entry: braces
+# that are text are written as macros, which contain none.
+_BRACES = {"{\\{}": "{\\textbraceleft}", "{\\}}": "{\\textbraceright}"}
+_BRACES_RE = re.compile("|".join(re.escape(k) for k in _BRACES))
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -49,7 +69,7 @@ def latex(text: str) -> str:
     """Unicode -> LaTeX that compiles: ``'Tramèr & 50%'`` -> ``'Tram{\\`e}r {\\&} 50{\\%}'``."""
     if _PLAIN.fullmatch(text) and "--" not in text:
         return text  # nothing to encode: most words of most titles and names
-    return _ENCODER.unicode_to_latex(text).replace("--", "-{}-")
+    return _BRACES_RE.sub(lambda m: _BRACES[m.group()], _ENCODER.unicode_to_latex(text)).replace("--", "-{}-")
 
 
 def is_acronym(word: str) -> bool:
@@ -182,8 +202,68 @@ class _KeepLines(BlockMiddleware):
         return entry
 
 
+_MONTHS = {m: str(i) for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def _top_level_parts(raw: str) -> list[str] | None:
+    """``t1 # " more"`` -> ``['t1', '" more"']``; None when there is no top-level ``#``."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(raw):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:i].strip())
+            start = i + 1
+    return parts + [raw[start:].strip()] if parts else None
+
+
+class _ResolveConcatenation(BlockMiddleware):
+    """Joins ``title = t1 # " more"`` into one value, with ``@string`` macros and months resolved.
+
+    bibtexparser resolves a value that is a single macro; a concatenation it leaves as written.
+    A part that is neither a literal, a number nor a known macro makes the field unreadable,
+    which is reported rather than written into a record literally.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True, allow_parallel_execution=False)
+
+    def transform_entry(self, entry: Entry, library: Library) -> Entry:
+        strings = {k.casefold(): v.value for k, v in library.strings_dict.items()}
+        for f in entry.fields:
+            if not isinstance(f.value, str) or "#" not in f.value or (parts := _top_level_parts(f.value)) is None:
+                continue
+            out = []
+            for part in parts:
+                if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+                    out.append(part[1:-1])
+                elif part.isdigit():
+                    out.append(part)
+                elif (macro := strings.get(part.casefold())) is not None:
+                    out.append(macro[1:-1] if len(macro) >= 2 and macro[0] in '{"' else macro)
+                elif part.casefold() in _MONTHS:
+                    out.append(_MONTHS[part.casefold()])
+                else:
+                    entry.set_parser_metadata(f"unresolved:{f.key.lower()}", part)
+                    out = None
+                    break
+            if out is not None:
+                f.value = "{" + "".join(out) + "}"
+        return entry
+
+
 def _parse_stack():
-    return [*bibtexparser.middlewares.default_parse_stack(), _KeepLines(), NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()]
+    return [_ResolveConcatenation(), *bibtexparser.middlewares.default_parse_stack(), _KeepLines(), NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()]
+
+
+MAX_INPUT = 1 << 20
+"""BibTeX input over 1 MiB is refused: a paste of many entries is far smaller."""
+MAX_FIELD = 5000
+"""A field value over 5,000 characters is refused before LaTeX decoding (which is not linear)."""
 
 
 def parse_bibtex(
@@ -200,7 +280,12 @@ def parse_bibtex(
     Ids follow the cite-key scheme and avoid ``taken``; an entry whose key already follows
     the scheme (``zou2023universal``, ``zhang2024agentb``) keeps it when it is free.
     """
-    library = bibtexparser.parse_string(text, parse_stack=_parse_stack())
+    if len(text) > MAX_INPUT:
+        return [Parsed(1, "", None, (Diagnostic(path, 1, "", f"the input is {len(text)} characters, over the limit of {MAX_INPUT}", "add the papers in smaller batches"),))]
+    try:
+        library = bibtexparser.parse_string(text, parse_stack=_parse_stack())
+    except RecursionError:
+        return [Parsed(1, "", None, (Diagnostic(path, 1, "", "braces are nested too deeply to read", "remove the extra braces"),))]
     lookup = venue_lookup(venues.values())
     taken_ids = set(taken)
     out: list[Parsed] = []
@@ -209,7 +294,10 @@ def parse_bibtex(
         if isinstance(block, ParsingFailedBlock):
             out.append(Parsed(line, getattr(block, "key", ""), None, (_failed(block, path, line),)))
         elif isinstance(block, Entry):
-            out.append(_paper(block, lookup, venues, classifications, taken_ids, path, added))
+            try:
+                out.append(_paper(block, lookup, venues, classifications, taken_ids, path, added))
+            except RecursionError:
+                out.append(Parsed(line, block.key, None, (Diagnostic(path, line, "", "braces are nested too deeply to read", "remove the extra braces"),)))
     if not out:
         out.append(Parsed(1, "", None, (Diagnostic(path, 1, "", "no BibTeX entry found", "paste entries that start with '@article{', '@inproceedings{' or '@misc{'"),)))
     return out
@@ -238,12 +326,22 @@ def _paper(entry: Entry, lookup: Mapping[str, Venue], venues: Mapping[str, Venue
 
     def value(key: str) -> str | None:
         f = entry.get(key)
-        if f is None or not isinstance(f.value, str) or not f.value.strip():
+        if f is None or not isinstance(f.value, str) or not f.value.strip() or key in refused:
+            return None
+        if len(f.value) > MAX_FIELD:
+            refused.add(key)
+            problem(key, f"the {key} is {len(f.value)} characters long, over the limit of {MAX_FIELD}", "shorten it")
             return None
         return squash_space(f.value) if key in VERBATIM else unlatex(f.value)
 
+    refused: set[str] = set()
+    for f in entry.fields:
+        if (part := entry.get_parser_metadata(f"unresolved:{f.key.lower()}")) is not None:
+            refused.add(f.key.lower())
+            problem(f.key.lower(), f"'{part}' in the {f.key.lower()} is not a quoted text, a number or a defined @string", "define it with @string{name = {...}} or write the value out")
+
     title = value("title")
-    if title is None:
+    if title is None and "title" not in refused:
         problem("title", f"entry '{entry.key}' has no title", "add 'title = {...}'")
     authors, truncated = _authors(entry)
     if not authors:

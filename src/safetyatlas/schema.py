@@ -107,7 +107,7 @@ def _not_in_future(day: dt.date) -> dt.date:
 
 
 PastDate = Annotated[dt.date, AfterValidator(_not_in_future)]
-Issue = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+(?:[-–/. ][0-9A-Za-z]+)*$", max_length=40)]
+Issue = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z](?:[0-9A-Za-z .\-–/]*[0-9A-Za-z.])?$", max_length=40)]
 """A volume or issue number: ``36``, ``12-3``, ``Suppl. 2``."""
 
 
