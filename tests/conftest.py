@@ -9,6 +9,7 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
 def build_tree(dest: Path, scenario: str | None = None, files: dict[str, str | bytes | None] | None = None) -> Path:
@@ -50,3 +51,15 @@ def tree(tmp_path: Path):
         return build_tree(tmp_path / f"kb{next(counter)}", scenario, files)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()

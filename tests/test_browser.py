@@ -19,9 +19,8 @@ import pytest
 from safetyatlas.kb import load_kb
 from safetyatlas.graph import build_graph
 
-from conftest import ROOT
+from conftest import CHROMIUM, ROOT
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")]
 
 
@@ -52,18 +51,6 @@ def site(tmp_path_factory):
 def kb():
     kb, _ = load_kb(ROOT)
     return kb
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -25,9 +25,8 @@ from safetyatlas.errors import BuildFailed, ValidationFailed
 from safetyatlas.kb import load_kb
 from safetyatlas.site import build_site
 
-from conftest import ROOT, build_tree
+from conftest import CHROMIUM, ROOT, build_tree
 from hostile import LINK_PAYLOADS, MARK, write_hostile_base
-from test_browser import CHROMIUM
 
 
 def project(dest: Path) -> Path:
@@ -96,9 +95,7 @@ SCAN = """() => {
 
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
-def test_no_record_runs_script_on_any_page(hostile_site):
-    from playwright.sync_api import sync_playwright
-
+def test_no_record_runs_script_on_any_page(hostile_site, browser):
     site = hostile_site / "site"
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
@@ -111,8 +108,7 @@ def test_no_record_runs_script_on_any_page(hostile_site):
     outside: list[str] = []
     problems: dict[str, list[str]] = {}
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        if True:  # one context of the shared browser
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
@@ -136,7 +132,7 @@ def test_no_record_runs_script_on_any_page(hostile_site):
                 found.append(f"window.{MARK} was set")
             if found:
                 problems["search results"] = found
-            browser.close()
+            context.close()
     finally:
         server.shutdown()
     assert dialogs == [], dialogs
