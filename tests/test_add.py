@@ -125,7 +125,7 @@ def test_malformed_bibtex_names_the_line_and_writes_nothing(tree, tmp_path):
 def test_unknown_venue_is_an_error_with_a_fix(tree, tmp_path):
     result = run(bib(tmp_path, QI.replace("{NeurIPS}", "{Journal of Invented Results}")), "--root", tree(), *FLAGS)
     assert result.exit_code == 1
-    assert "in.bib:4: booktitle: unknown venue 'Journal of Invented Results' (add it to taxonomy/venues.yaml" in result.output
+    assert "in.bib:4: booktitle: unknown venue 'Journal of Invented Results' (say which venue it is with --venue ID" in result.output
 
 
 def test_a_wrong_classification_is_reported_against_the_option(tree, tmp_path):

@@ -32,10 +32,11 @@ from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from .errors import Diagnostic
-from .ids import ARXIV_PATTERN, PAPER_ID_RE, make_paper_id
+from .ids import PAPER_ID_RE, find_arxiv, make_paper_id, normalise_arxiv, normalise_doi, normalise_url
 from .schema import Author, Classification, Paper, Venue
 from .text import squash_space
 from .validate import describe_error, format_loc
+from .venues import VenueResolver
 
 # --- LaTeX <-> Unicode --------------------------------------------------------------------
 
@@ -177,18 +178,7 @@ ENTRY_TYPES = {
     "online": "misc", "preprint": "misc", "unpublished": "misc", "electronic": "misc", "techreport": "techreport",
     "report": "techreport", "phdthesis": "phdthesis", "thesis": "phdthesis", "book": "book", "incollection": "incollection",
 }
-ARXIV_NAMES = ("arxiv", "arxiv preprint", "corr", "arxiv e-prints")
 VERBATIM = ("doi", "url", "eprint", "archiveprefix", "eprinttype")
-_ARXIV_IN = re.compile(r"(?:arxiv(?:\s+preprint)?\s*:?\s*|arxiv\.org/(?:abs|pdf)/)([0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?", re.I)
-
-
-def venue_lookup(venues: Iterable[Venue]) -> dict[str, Venue]:
-    """Every name, full name and alias of every venue, case-folded."""
-    out: dict[str, Venue] = {}
-    for v in venues:
-        for name in (v.name, v.full_name, *v.aliases):
-            out.setdefault(name.casefold(), v)
-    return out
 
 
 class _KeepLines(BlockMiddleware):
@@ -286,7 +276,7 @@ def parse_bibtex(
         library = bibtexparser.parse_string(text, parse_stack=_parse_stack())
     except RecursionError:
         return [Parsed(1, "", None, (Diagnostic(path, 1, "", "braces are nested too deeply to read", "remove the extra braces"),))]
-    lookup = venue_lookup(venues.values())
+    lookup = VenueResolver(venues)
     taken_ids = set(taken)
     out: list[Parsed] = []
     for block in library.blocks:
@@ -312,7 +302,7 @@ def _failed(block: ParsingFailedBlock, path: str, line: int) -> Diagnostic:
     return Diagnostic(path, line, "", f"malformed BibTeX in the {first} block starting here: {squash_space(reason)}", "check for a missing '}' or ',' in this entry")
 
 
-def _paper(entry: Entry, lookup: Mapping[str, Venue], venues: Mapping[str, Venue], classifications: tuple[Classification, ...], taken: set[str], path: str, added: dt.date | None) -> Parsed:
+def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], classifications: tuple[Classification, ...], taken: set[str], path: str, added: dt.date | None) -> Parsed:
     line = (entry.start_line or 0) + 1
     lines: dict[str, int] = entry.get_parser_metadata("lines") or {}
     problems: list[Diagnostic] = []
@@ -352,20 +342,24 @@ def _paper(entry: Entry, lookup: Mapping[str, Venue], venues: Mapping[str, Venue
 
     arxiv = _arxiv(entry, value)
     container_key = next((k for k in ("booktitle", "journal", "howpublished", "institution", "school") if value(k)), None)
-    venue = None
     raw = value(container_key) if container_key else None
-    venue = lookup.get(raw.casefold()) if raw else None
-    if venue is None and arxiv and (raw is None or _ARXIV_IN.search(raw) or raw.casefold() in ARXIV_NAMES):
+    match = lookup.resolve(raw) if raw else None
+    venue = match.venue if match else None
+    if venue is None and arxiv and (match is None or match.arxiv):
         venue = venues.get("arxiv")
-    elif venue is None and raw is not None:
-        problem(container_key, f"unknown venue '{raw}'", "add it to taxonomy/venues.yaml, or as an alias of the venue it is, then add the paper again")  # type: ignore[arg-type]
+    elif venue is None and match is not None:
+        closest = ", ".join(f"'{v.id}' ({v.name})" for v in match.candidates)
+        problem(container_key, f"unknown venue '{raw}'" + (f"; closest known: {closest}" if closest else ""),  # type: ignore[arg-type]
+                "say which venue it is with --venue ID, or add it with --new-venue \"Full Name\" --venue-short NAME --venue-type TYPE")
     elif venue is None:
         problem("", f"entry '{entry.key}' names no venue (no booktitle, journal or howpublished)", "the record will have no venue; add one to the BibTeX if the paper has one", "warning")
+    if venue is not None and match is not None and match.year and year and match.year != year and venue.id != "arxiv":
+        problem(container_key, f"the venue says {match.year} but the entry's year is {year}", "correct the year or the venue")  # type: ignore[arg-type]
 
     entry_type = venue.entry_type if venue else ENTRY_TYPES.get(entry.entry_type.lower(), "misc")
-    url = value("url")
-    doi = _doi(value("doi"))
-    if url in (f"https://arxiv.org/abs/{arxiv}", f"https://doi.org/{doi}"):
+    url = normalise_url(value("url") or "") or None
+    doi = _doi(entry, value)
+    if url and ((arxiv and find_arxiv(url) == arxiv) or (doi and normalise_doi(url) == doi)):
         url = None  # derived from the identifier; written on export
     if any(d.severity == "error" for d in problems):
         return Parsed(line, entry.key, None, tuple(problems))
@@ -416,20 +410,24 @@ def _year(text: str) -> int | None:
 
 
 def _arxiv(entry: Entry, value) -> str | None:
+    """The arXiv id, wherever the BibTeX keeps it: eprint, journal (Scholar), volume (DBLP's
+    ``abs/2307.15043``), howpublished, note or an arxiv.org URL; versions dropped."""
     eprint = value("eprint")
     prefix = (value("archiveprefix") or value("eprinttype") or "").casefold()
-    if eprint and (prefix == "arxiv" or re.fullmatch(ARXIV_PATTERN[1:-1] + r"(?:v[0-9]+)?", eprint)):
-        return re.sub(r"v[0-9]+$", "", eprint.removeprefix("arXiv:"))
-    for key in ("journal", "howpublished", "note", "url"):
-        if (text := value(key)) and (m := _ARXIV_IN.search(text)):
-            return m.group(1)
+    if eprint and (found := normalise_arxiv(eprint)) and (prefix in ("", "arxiv")):
+        return found
+    for key in ("journal", "booktitle", "volume", "howpublished", "note", "url"):
+        if (text := value(key)) and (found := find_arxiv(text)):
+            return found
     return None
 
 
-def _doi(doi: str | None) -> str | None:
-    if not doi:
-        return None
-    return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
+def _doi(entry: Entry, value) -> str | None:
+    """The DOI from ``doi`` (bare, ``doi:`` or a doi.org URL) or from a doi.org ``url``."""
+    for key in ("doi", "url", "note"):
+        if (text := value(key)) and (found := normalise_doi(text) if key == "doi" or "doi" in text.casefold() else None):
+            return found
+    return None
 
 
 def _paper_id(key: str, family: str, year: int, title: str, taken: set[str]) -> str:

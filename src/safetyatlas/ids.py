@@ -20,6 +20,49 @@ PAPER_ID_PATTERN = r"^[a-z][a-z0-9]*[0-9]{4}[a-z0-9]+$"
 ARXIV_PATTERN = r"^(?:[0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})$"
 """New-style (``2307.15043``) or old-style (``cs/0112017``) arXiv identifiers, without version."""
 
+_ARXIV_BODY = r"[0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7}"
+_ARXIV_IN_TEXT = re.compile(
+    rf"(?:\barxiv(?:\s+preprint)?\s*:?\s*(?:arxiv\s*:\s*)?|arxiv\.org/(?:abs|pdf)/|\babs/)({_ARXIV_BODY})(?:v[0-9]+)?", re.I
+)
+_ARXIV_BARE = re.compile(rf"^(?:arxiv:)?\s*({_ARXIV_BODY})(?:v[0-9]+)?$", re.I)
+
+
+def find_arxiv(text: str) -> str | None:
+    """The arXiv id a text names, without version: ``'arXiv preprint arXiv:2307.15043'``,
+    ``'https://arxiv.org/pdf/2307.15043v2'``, ``'CoRR abs/2307.15043'`` -> ``'2307.15043'``."""
+    m = _ARXIV_IN_TEXT.search(text)
+    return m.group(1) if m else None
+
+
+def normalise_arxiv(value: str) -> str | None:
+    """A bare arXiv id (``'arXiv:2307.15043v2'`` -> ``'2307.15043'``), or None when it is not one."""
+    value = value.strip()
+    m = _ARXIV_BARE.match(value)
+    return m.group(1) if m else find_arxiv(value)
+
+
+_DOI_IN_TEXT = re.compile(r"(?:doi\.org/|\bdoi:\s*|^)(10\.[0-9]{4,9}/[^\s\"<>{}]+)", re.I)
+
+
+def normalise_doi(text: str) -> str | None:
+    """The bare DOI in ``text``: ``'https://doi.org/10.1145/3576915.3623120'`` -> ``'10.1145/3576915.3623120'``."""
+    from urllib.parse import unquote
+
+    m = _DOI_IN_TEXT.search(text.strip())
+    return unquote(m.group(1)).rstrip(".,;") if m else None
+
+
+def normalise_url(url: str) -> str:
+    """An official paper page in its canonical form: OpenReview ``pdf?id=`` -> ``forum?id=``,
+    ACL Anthology ``.pdf`` -> the page, ``http`` -> ``https`` for both."""
+    url = url.strip()
+    if m := re.match(r"^https?://openreview\.net/(?:pdf|forum|attachment)\?id=([A-Za-z0-9_\-]+)", url):
+        return f"https://openreview.net/forum?id={m.group(1)}"
+    if m := re.match(r"^https?://(?:www\.)?aclanthology\.org/([A-Za-z0-9.\-]+?)(?:\.pdf)?/?$", url):
+        return f"https://aclanthology.org/{m.group(1)}/"
+    return url
+
+
 DOI_PATTERN = r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$"
 """The DOI syntax Crossref recommends (covers nearly all DOIs issued), without ``https://doi.org/``."""
 

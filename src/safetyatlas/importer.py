@@ -19,10 +19,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from .errors import Diagnostic, ImportProblem, ValidationFailed
 from .ids import make_paper_id
+from .venues import VenueResolver
 from .kb import KnowledgeBase
 from .layout import paper_path
 from .listparse import Entry, parse_list
@@ -50,14 +50,6 @@ def today() -> dt.date:
     return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
 
 
-def venue_index(venues: Iterable[Venue]) -> dict[str, Venue]:
-    out: dict[str, Venue] = {}
-    for v in venues:
-        for name in (v.name, *v.aliases):
-            out.setdefault(name.casefold(), v)
-    return out
-
-
 def _bibliographic(entry: Entry, venue: Venue | None) -> dict:
     data: dict = {
         "title": entry.title,
@@ -77,7 +69,7 @@ def _bibliographic(entry: Entry, venue: Venue | None) -> dict:
 def plan_import(kb: KnowledgeBase, entries: list[Entry], list_path: str, *, force: bool = False, day: dt.date | None = None) -> ImportPlan:
     plan = ImportPlan(entries=len(entries))
     day = day or today()
-    venues = venue_index(kb.venues.values())
+    venues = VenueResolver(kb.venues)
     chapters = {f.survey_chapter: f.id for f in kb.families.values() if f.survey_chapter}
     sections = {(s.chapter, s.heading.casefold()): s for s in kb.sections.values()}
     by_title = {normalise_title(p.title): p for p in kb.papers.values()}
@@ -119,7 +111,7 @@ def plan_import(kb: KnowledgeBase, entries: list[Entry], list_path: str, *, forc
         if first.venue.arxiv:
             venue = kb.venues.get("arxiv")
         elif raw_venue:
-            venue = venues.get(raw_venue.casefold())
+            venue = venues.resolve(raw_venue).venue
             if venue is None:
                 problem(first.line + 2, f"unknown venue '{raw_venue}' for '{first.title}'; imported without a venue", "add it to taxonomy/venues.yaml as an alias, or fix the record")
         placements = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import urllib.parse
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from . import urls
