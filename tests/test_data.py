@@ -40,7 +40,7 @@ def test_record_file_is_clean(base, rel):
 
 def test_base_is_substantial(base):
     kb, _ = base
-    assert len(kb.papers) >= 561 and len(kb.scopes) >= 40 and len(kb.benchmarks) >= 20 and len(kb.challenges) >= 20
+    assert len(kb.papers) >= 560 and len(kb.scopes) >= 40 and len(kb.benchmarks) >= 20 and len(kb.challenges) >= 20
 
 
 def test_every_classification_reaches_a_subcategory(base):
@@ -86,7 +86,7 @@ def test_every_list_placement_is_recoverable(base):
     assert len(entries) == 575
     chapters = {f.survey_chapter: f.id for f in kb.families.values() if f.survey_chapter}
     sections = {(s.chapter, s.heading): s.id for s in kb.sections.values()}
-    by_title = {normalise_title(p.title): p for p in kb.papers.values()}
+    by_title = {normalise_title(t): p for p in kb.papers.values() for t in (*p.other_titles, p.title)}
     placements = set()
     for e in entries:
         paper = by_title.get(normalise_title(e.title))
@@ -94,4 +94,4 @@ def test_every_list_placement_is_recoverable(base):
         section = sections[(chapters[e.chapter], e.section)]
         assert section in {c.section for c in paper.classifications}, (paper.id, section)
         placements.add((paper.id, section))
-    assert len({pid for pid, _ in placements}) == 561
+    assert len({pid for pid, _ in placements}) == 560  # 561 list titles; two of them are one work (subramanya2024closer)

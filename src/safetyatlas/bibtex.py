@@ -364,7 +364,7 @@ def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], cla
     if any(d.severity == "error" for d in problems):
         return Parsed(line, entry.key, None, tuple(problems))
 
-    pid = _paper_id(entry.key, authors[0].family, year, title, taken)  # type: ignore[arg-type]
+    pid = _paper_id(entry.key, authors, year, title, taken)  # type: ignore[arg-type]
     data = {
         "id": pid, "title": title, "authors": authors, "authors_truncated": truncated, "year": year,
         "venue": venue.id if venue else None, "entry_type": entry_type,
@@ -430,8 +430,11 @@ def _doi(entry: Entry, value) -> str | None:
     return None
 
 
-def _paper_id(key: str, family: str, year: int, title: str, taken: set[str]) -> str:
-    scheme = make_paper_id(family, year, title)
-    if PAPER_ID_RE.match(key) and key not in taken and re.fullmatch(re.escape(scheme) + "[b-z]?", key):
+def _paper_id(key: str, authors: tuple[Author, ...], year: int, title: str, taken: set[str]) -> str:
+    """The entry's own key when it follows the scheme for one of its authors (a record keeps its
+    key when its year or author order changes later); else a new key by the scheme."""
+    names = {re.match(r"^[a-z]+", make_paper_id(a.family, year, "x")).group() for a in authors}  # type: ignore[union-attr]
+    m = re.match(r"^([a-z]+)[0-9]{4}[a-z0-9]+$", key)
+    if m and PAPER_ID_RE.match(key) and key not in taken and m.group(1) in names:
         return key
-    return make_paper_id(family, year, title, taken)
+    return make_paper_id(authors[0].family, year, title, taken)

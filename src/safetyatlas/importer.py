@@ -72,7 +72,7 @@ def plan_import(kb: KnowledgeBase, entries: list[Entry], list_path: str, *, forc
     venues = VenueResolver(kb.venues)
     chapters = {f.survey_chapter: f.id for f in kb.families.values() if f.survey_chapter}
     sections = {(s.chapter, s.heading.casefold()): s for s in kb.sections.values()}
-    by_title = {normalise_title(p.title): p for p in kb.papers.values()}
+    by_title = {normalise_title(t): p for p in kb.papers.values() for t in (*p.other_titles, p.title)}
     by_arxiv = {p.arxiv: p for p in kb.papers.values() if p.arxiv}
     taken = set(kb.papers)
 

@@ -310,19 +310,27 @@ class _Checks:
             yield rec.at(base + ("subcategory",), f"classifications[{i}].subcategory", f"subcategory '{c.subcategory}' does not belong to {c.scope}.{c.category}", did_you_mean(c.subcategory, names) or f"use one of: {', '.join(names)}")
 
     def duplicates(self) -> Iterable[Diagnostic]:
-        keys = (("arXiv id", lambda p: p.arxiv), ("DOI", lambda p: p.doi and p.doi.lower()), ("title", lambda p: normalise_title(p.title)))
+        owner: dict[str, str] = {}
+        for rec in self.by_kind["paper"].values():
+            for i, old in enumerate(rec.model.former_ids):  # type: ignore[attr-defined]
+                if old in self.by_kind["paper"] or old in owner:
+                    taken = "a paper's id" if old in self.by_kind["paper"] else f"a former id of paper '{owner[old]}'"
+                    yield rec.at(("former_ids", i), f"former_ids[{i}]", f"'{old}' is already {taken}", "an id may name one record only")
+                else:
+                    owner[old] = rec.model.id  # type: ignore[attr-defined]
+        keys = (("arXiv id", lambda p: [p.arxiv]), ("DOI", lambda p: [p.doi and p.doi.lower()]), ("title", lambda p: [normalise_title(t) for t in (p.title, *p.other_titles)]))
         for what, key in keys:
             first: dict[str, Checked] = {}
             for rec in self.by_kind["paper"].values():
-                value = key(rec.model)
-                if not value:
-                    continue
-                if value in first:
-                    other = first[value]
-                    field = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}[what]
-                    yield rec.at((field,), field, f"same {what} as paper '{other.model.id}' ({other.raw.path}:{other.raw.line_of((field,))})", "merge the two records into one, keeping every classification")  # type: ignore[attr-defined]
-                else:
-                    first[value] = rec
+                for value in dict.fromkeys(key(rec.model)):
+                    if not value:
+                        continue
+                    if value in first and first[value] is not rec:
+                        other = first[value]
+                        field = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}[what]
+                        yield rec.at((field,), field, f"same {what} as paper '{other.model.id}' ({other.raw.path}:{other.raw.line_of((field,))})", "merge the two records into one, keeping every classification")  # type: ignore[attr-defined]
+                    else:
+                        first[value] = rec
 
 
 def _field(loc: tuple) -> str:

@@ -286,6 +286,8 @@ class Paper(Model):
     kind: Literal["paper"] = "paper"
     id: PaperId
     title: Name
+    other_titles: tuple[Name, ...] = Field(default=(), description="Other titles of the same paper: an earlier arXiv version's, or a paper list's spelling")
+    short_name: Annotated[Name, StringConstraints(max_length=40)] | None = Field(default=None, description="The name researchers use for the method or benchmark: GCG, PAIR, HarmBench")
     authors: tuple[Author, ...] = Field(min_length=1)
     authors_truncated: bool = False
     year: Year
@@ -305,6 +307,7 @@ class Paper(Model):
     evaluates_on: tuple[BenchmarkId, ...] = ()
     related: tuple[Relation, ...] = ()
     added: PastDate | None = None
+    former_ids: tuple[PaperId, ...] = Field(default=(), description="Ids this record was published under before; their pages redirect here")
 
     @property
     def arxiv_url(self) -> str | None:
