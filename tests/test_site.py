@@ -170,3 +170,25 @@ def test_preview_watcher_rerenders_a_changed_record(tmp_path):
     finally:
         stop.set()
         thread.join(timeout=5)
+
+
+def test_a_former_id_redirects_to_the_record(tmp_path):
+    from safetyatlas.site import SiteConfig, generate
+
+    root = project(tmp_path / "kb")
+    path = root / "papers" / "zou2023universal.yaml"
+    path.write_text(path.read_text() + "former_ids: [zou2023universalold]\n")
+    kb, _ = load_kb(root)
+    files = generate(kb, SiteConfig.read(root))
+    moved = files["generated/papers/zou2023universalold.md"]
+    assert '<meta http-equiv="refresh" content="0; url=../zou2023universal/">' in moved
+    assert "search:\n  exclude: true" in moved
+
+
+def test_a_former_id_may_not_name_another_record(tmp_path):
+    root = project(tmp_path / "kb")
+    path = root / "papers" / "zou2023universal.yaml"
+    path.write_text(path.read_text() + "former_ids: [chao2023jailbreaking]\n")
+    with pytest.raises(ValidationFailed) as info:
+        load_kb(root)
+    assert any(d.field == "former_ids[0]" and "already a paper's id" in d.message for d in info.value.diagnostics)

@@ -173,7 +173,15 @@ class Planner:
         pages += [self.benchmark(b) for b in self.kb.benchmarks]
         pages += self.year_pages() + self.venue_pages() + self.author_pages()
         pages += [self.paper(p) for p in self.kb.papers.values()]
+        pages += [self.moved(old, p) for p in self.kb.papers.values() for old in p.former_ids]
         return pages
+
+    def moved(self, old: str, p: Paper) -> Page:
+        """The page at a paper's former id: a redirect to where it lives now (no URL breaks)."""
+        path = urls.paper(old)
+        target = urls.rel(urls.paper(p.id), path)
+        served = urls.rel(urls.served(urls.paper(p.id)), urls.served(urls.paper(old)) + "index.html")  # what the browser follows
+        return Page(path, "moved.md.j2", {"paper": p, "target": target, "served": served}, p.title)
 
     def counts(self) -> dict[str, int]:
         kb = self.kb
@@ -322,7 +330,8 @@ class Planner:
         related = self.rows(related_papers(kb, self.graph, p), path)
         ctx = {
             "paper": p, "authors": authors, "crumbs": classes[0]["crumbs"] if classes else [], "truncated": p.authors_truncated,
-            "venue": venue.full_name if venue else "", "venue_short": venue.name if venue else "",
+            "venue": venue.full_name if venue and not venue.full_name.casefold().startswith(venue.name.casefold()) else "",
+            "venue_short": venue.name if venue else "",
             "venue_url": urls.rel(urls.venue(venue.id), path) if venue else "",
             "year_url": urls.rel(urls.year(p.year), path),
             "links": links, "classifications": classes, "introduces": bench, "evaluates_on": used, "related": related,
