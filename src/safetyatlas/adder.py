@@ -20,12 +20,10 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import bibtexparser
 from bibtexparser.model import Entry, Field
 from pydantic import ValidationError
-from rapidfuzz import fuzz, process
 
 from . import __version__
 from .bibtex import latex, latex_title, parse_bibtex, unlatex
@@ -34,17 +32,11 @@ from .ids import ARXIV_PATTERN
 from .importer import today
 from .kb import KnowledgeBase
 from .layout import paper_path
+from .matching import Matcher
 from .schema import Classification, Paper
 from .staging import check_after, load_checked
 from .store import dump_paper, write_files
-from .text import normalise_title, squash_space
-
-TITLE_SIMILARITY = 95
-"""rapidfuzz ratio (0-100) of normalised titles from which two papers count as the same.
-
-The closest distinct titles in the real base score 91 ("membership inference attacks against
-diffusion models" vs "white-box membership inference attacks against diffusion models")."""
-
+from .text import squash_space
 
 @dataclass
 class AddPlan:
@@ -67,52 +59,21 @@ def classification(family: str, threat: str | None = None, side: str | None = No
         raise UsageProblem(f"--{first['loc'][0]} {first.get('input')!r} is not valid: use lower-case words joined by hyphens, as in taxonomy/") from None
 
 
-class _Known:
-    """Papers already in the base (or earlier in the same input), by arXiv id, DOI and title."""
-
-    def __init__(self, papers: Iterable[tuple[Paper, str]]):
-        self.arxiv: dict[str, str] = {}
-        self.doi: dict[str, str] = {}
-        self.titles: list[str] = []
-        self.labels: list[str] = []
-        for paper, label in papers:
-            self.add(paper, label)
-
-    def add(self, paper: Paper, label: str) -> None:
-        if paper.arxiv:
-            self.arxiv.setdefault(paper.arxiv, label)
-        if paper.doi:
-            self.doi.setdefault(paper.doi.lower(), label)
-        self.titles.append(normalise_title(paper.title))
-        self.labels.append(label)
-
-    def find(self, paper: Paper) -> str | None:
-        """Why ``paper`` is a duplicate and of what, or None."""
-        if paper.arxiv and paper.arxiv in self.arxiv:
-            return f"same arXiv id {paper.arxiv} as {self.arxiv[paper.arxiv]}"
-        if paper.doi and paper.doi.lower() in self.doi:
-            return f"same DOI {paper.doi} as {self.doi[paper.doi.lower()]}"
-        match = process.extractOne(normalise_title(paper.title), self.titles, scorer=fuzz.ratio, score_cutoff=TITLE_SIMILARITY)
-        if match is not None:
-            return f"{'same' if match[1] == 100 else 'near-identical'} title as {self.labels[match[2]]}"
-        return None
-
-
 def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, path: str = "<stdin>", day: dt.date | None = None) -> AddPlan:
     """The records to create for every entry of ``text``, or the problems that stop them."""
     plan = AddPlan()
     parsed = parse_bibtex(text, kb.venues, (classification,), taken=kb.papers, path=path, added=day or today())
-    known = _Known((p, _label(kb, p.id)) for p in kb.papers.values())
+    known: Matcher[str] = Matcher.of((_label(kb, p.id), p.arxiv, p.doi, (p.title, *p.other_titles)) for p in kb.papers.values())
     for item in parsed:
         plan.problems.extend(item.problems)
         paper = item.paper
         if paper is None:
             continue
-        duplicate = known.find(paper)
+        duplicate = known.find(paper.arxiv, paper.doi, (paper.title,))
         if duplicate:
-            plan.problems.append(Diagnostic(path, item.line, "", f"'{paper.title}' is already in the base: {duplicate}", "add a classification to that record instead of a new one"))
+            plan.problems.append(Diagnostic(path, item.line, "", f"'{paper.title}' is already in the base: {duplicate.describe(duplicate.item)}", "add a classification to that record instead of a new one"))
             continue
-        known.add(paper, f"the entry at {path}:{item.line}")
+        known.add(f"the entry at {path}:{item.line}", paper.arxiv, paper.doi, (paper.title,))
         plan.papers.append(paper)
         rel = str(paper_path(paper.id))
         plan.files[rel] = dump_paper(paper)

@@ -226,6 +226,51 @@ def import_list(list_file: str, root: str, force: bool, dry_run: bool) -> None:
     )
 
 
+@main.command("import")
+@click.argument("source", type=click.Choice(["survey", "lm-ssp", "jailbreak-list", "unlearning-list"]))
+@click.argument("path", type=click.Path(exists=True))
+@root_option
+@click.option("--metadata", type=click.Path(exists=True, dir_okay=False), help="arXiv metadata (JSON lines: arxiv, title, authors, ...) for titles and authors the list lacks.")
+@click.option("--force", is_flag=True, help="Also apply proposed updates (a published venue replacing arXiv).")
+@click.option("--dry-run", is_flag=True, help="Print the plan as a table; write nothing.")
+def import_source(source: str, path: str, root: str, metadata: str | None, force: bool, dry_run: bool) -> None:
+    """Import a peer paper list through its adapter: new papers, provenance, exclusions.
+
+    PATH is the list as published: the repository folder for lm-ssp, jailbreak-list and
+    unlearning-list; the Markdown file for survey (the same as 'import-list'). Papers already in
+    the base gain the source in 'listed_in' (and a missing code link); a published venue where a
+    record says arXiv is proposed, applied with --force; topics outside the survey's scope are
+    recorded in taxonomy/exclusions.yaml once. Re-running on the same list changes nothing.
+
+    \b
+    Example:
+      safetyatlas import lm-ssp ../shared/sources/peers/awesome-lm-ssp --metadata ../shared/sources/arxiv-metadata/arxiv-metadata.jsonl --dry-run
+    """
+    if source == "survey":
+        ctx = click.get_current_context()
+        ctx.invoke(import_list, list_file=path, root=root, force=force, dry_run=dry_run)
+        return
+    from .importing import plan_table, run_import as run_peer_import
+
+    try:
+        plan = run_peer_import(_root(root), source, Path(path), metadata=Path(metadata) if metadata else None, force=force, dry_run=dry_run)
+    except ValidationFailed as exc:
+        report(exc.diagnostics)
+        click.echo("nothing was written", err=True)
+        raise
+    report(plan.problems)
+    if dry_run:
+        for line in plan_table(plan):
+            click.echo(line)
+    verb = "would write" if dry_run else "wrote"
+    click.echo(
+        f"{plan.entries} entries -> {plan.papers} papers: {len(plan.new)} new, {len(plan.updated)} updated, "
+        f"{len(plan.proposed)} proposed updates (--force), {len(plan.excluded)} newly excluded, {plan.skipped} excluded before, "
+        f"{len(plan.pending)} pending (no authors or year), {plan.unchanged} unchanged; {verb} {len(plan.files)} file(s)",
+        err=dry_run,
+    )
+
+
 from .cli_cite import add, export  # noqa: E402  (defined in their own module)
 
 main.add_command(export)

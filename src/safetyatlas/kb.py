@@ -25,7 +25,9 @@ from .schema import (
     Family,
     Paper,
     Scope,
+    Exclusion,
     Section,
+    Source,
     Subcategory,
     Threat,
     Venue,
@@ -53,6 +55,8 @@ class KnowledgeBase:
     challenges: Mapping[str, Challenge]
     papers: Mapping[str, Paper]
     origins: Mapping[tuple[str, str], Origin] = field(repr=False)
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    exclusions: Mapping[str, Exclusion] = field(default_factory=dict, repr=False)
     nodes: Mapping[str, Category | Subcategory] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -144,6 +148,8 @@ def assemble(checked: list[Checked], incomplete: Iterable[str] = ()) -> tuple[Kn
         challenges=models("challenge"),  # type: ignore[arg-type]
         papers=papers,  # type: ignore[arg-type]
         origins={(k, i): Origin(r.raw.path, r.raw.line) for k, recs in by_kind.items() for i, r in recs.items()},
+        sources=models("source"),  # type: ignore[arg-type]
+        exclusions=models("exclusion"),  # type: ignore[arg-type]
     )
     checks = _Checks(kb, by_kind, frozenset(incomplete))
     problems.extend(checks.run())
@@ -159,12 +165,12 @@ class _Checks:
         self.incomplete = incomplete
         self.tables: dict[str, Mapping[str, object]] = {
             "family": kb.families, "threat": kb.threats, "venue": kb.venues, "section": kb.sections,
-            "benchmark": kb.benchmarks, "challenge-group": kb.groups, "paper": kb.papers,
+            "benchmark": kb.benchmarks, "challenge-group": kb.groups, "paper": kb.papers, "source": kb.sources,
         }
 
     def run(self) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        for method in (self.families, self.scopes, self.sections, self.benchmarks, self.challenges, self.papers, self.duplicates):
+        for method in (self.families, self.scopes, self.sections, self.benchmarks, self.challenges, self.papers, self.exclusions, self.duplicates):
             out.extend(method())
         return out
 
@@ -262,6 +268,8 @@ class _Checks:
             for key in ("introduces", "evaluates_on"):
                 for i, b in enumerate(getattr(p, key)):
                     yield from self.ref(rec, (key, i), b, "benchmark")
+            for i, src in enumerate(p.listed_in):
+                yield from self.ref(rec, ("listed_in", i), src, "source")
             for i, r in enumerate(p.related):
                 if r.paper == p.id:
                     yield rec.at(("related", i, "paper"), f"related[{i}].paper", "a paper cannot be related to itself", "remove this relation")
@@ -308,6 +316,10 @@ class _Checks:
         elif kb.subcategory(c.scope, c.category, c.subcategory) is None:
             names = [s.id for s in cat.subcategories]
             yield rec.at(base + ("subcategory",), f"classifications[{i}].subcategory", f"subcategory '{c.subcategory}' does not belong to {c.scope}.{c.category}", did_you_mean(c.subcategory, names) or f"use one of: {', '.join(names)}")
+
+    def exclusions(self) -> Iterable[Diagnostic]:
+        for rec in self.by_kind["exclusion"].values():
+            yield from self.ref(rec, ("source",), rec.model.source, "source")  # type: ignore[attr-defined]
 
     def duplicates(self) -> Iterable[Diagnostic]:
         owner: dict[str, str] = {}

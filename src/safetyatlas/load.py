@@ -150,6 +150,11 @@ def read_file(path: str | Path, rel: str, place: Place, cache: ParseCache | None
         if key is not None:
             cache.put(key, parsed)
     data, lines = parsed
+    return records_of(data, lines, rel, place)
+
+
+def records_of(data: Any, lines: dict[Loc, int], rel: str, place: Place) -> tuple[list[RawRecord], list[Diagnostic]]:
+    """The raw records of one parsed file: one, or one per list item for files that hold a list."""
     if place.many:
         if not isinstance(data, list):
             return [], [Diagnostic(rel, 1, "", "expected a list of records", "start each record with '- '")]

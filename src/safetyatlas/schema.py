@@ -162,6 +162,33 @@ class Venue(Model):
         return {"journal": "article", "preprint": "misc", "other": "misc"}.get(self.type, "inproceedings")
 
 
+class Source(Model):
+    """A paper list the base imports from: what it is, under which license, which commit was read."""
+
+    kind: Literal["source"] = "source"
+    id: Slug
+    name: Name
+    repository: Url
+    license: Name
+    commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{7,40}$")] | None = None
+    date: dt.date | None = None
+    description: Text
+
+
+class Exclusion(Model):
+    """An entry of a source that is deliberately not imported, and why (so a re-import does not ask again)."""
+
+    kind: Literal["exclusion"] = "exclusion"
+    source: Slug
+    key: Annotated[str, StringConstraints(min_length=1, max_length=400)]
+    title: Name
+    reason: Name
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}:{self.key}"
+
+
 class Section(Model):
     """A section of the survey's paper list, kept so every list placement stays recoverable."""
 
@@ -308,6 +335,7 @@ class Paper(Model):
     related: tuple[Relation, ...] = ()
     added: PastDate | None = None
     former_ids: tuple[PaperId, ...] = Field(default=(), description="Ids this record was published under before; their pages redirect here")
+    listed_in: tuple[Slug, ...] = Field(default=(), description="The sources (taxonomy/sources.yaml) whose lists carry this paper")
 
     @property
     def arxiv_url(self) -> str | None:
@@ -319,11 +347,11 @@ class Paper(Model):
 
 
 Record = Annotated[
-    Union[Family, Threat, Venue, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper],
+    Union[Family, Threat, Venue, Source, Exclusion, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper],
     Field(discriminator="kind"),
 ]
 
 MODELS: dict[str, type[Model]] = {
     m.model_fields["kind"].default: m
-    for m in (Family, Threat, Venue, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper)
+    for m in (Family, Threat, Venue, Source, Exclusion, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper)
 }

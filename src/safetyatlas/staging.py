@@ -12,7 +12,7 @@ from typing import Mapping
 from .errors import Diagnostic, ValidationFailed
 from .kb import KnowledgeBase, assemble, broken_kinds
 from .layout import kind_of_path, place_of
-from .load import RawRecord, _Refused, load_tree, parse_text
+from .load import _Refused, load_tree, parse_text, records_of
 from .validate import Checked, check_record, check_records
 
 
@@ -38,9 +38,12 @@ def check_after(checked: list[Checked], files: Mapping[str, str]) -> list[Diagno
         except _Refused as exc:
             problems.append(Diagnostic(rel, exc.line, "", exc.message, exc.hint))
             continue
-        rec, diags = check_record(RawRecord(place.kind, rel, 1, data, lines, place))
+        raws, diags = records_of(data, lines, rel, place)
         problems.extend(diags)
-        if rec:
-            after.append(rec)
+        for raw in raws:
+            rec, diags = check_record(raw)
+            problems.extend(diags)
+            if rec:
+                after.append(rec)
     _, ref_after = assemble(after)
     return sorted(problems + ref_after)

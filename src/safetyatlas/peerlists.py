@@ -1,0 +1,189 @@
+"""Adapters: one parser per peer paper list's shape, each turning the list into ``ListEntry`` facts.
+
+Every adapter is pure text processing over the files as published: it keeps titles, links,
+identifiers, code links, venue badges, dates, authors when the list gives them, and where in
+the list the entry stands (its topic). It never keeps a list's notes or descriptions (prose is
+not copied). Judging an entry (in scope? already in the base? how classified?) is the import
+pipeline's job (``importing.py``).
+
+| adapter | list | shape |
+|---|---|---|
+| ``lm-ssp`` | CryptoAILab/Awesome-LM-SSP | ``collection/paper/<area>/<topic>.md`` bullets ``- [YYYY/MM] **[title](link)**`` + badges |
+| ``jailbreak-list`` | yueliu1999/Awesome-Jailbreak-on-LLMs | Markdown tables under headings: time, title, venue, paper link, code link |
+| ``unlearning-list`` | chrisliu298/awesome-llm-unlearning | bullets by year: title link, authors, date, venue, code |
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .ids import find_arxiv, normalise_doi, normalise_url
+from .text import squash_space
+
+__all__ = ["ListEntry", "ADAPTERS", "by_key", "parse_lmssp", "parse_jailbreak_list", "parse_unlearning_list"]
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One entry of a peer list, as facts: what it says about a paper, and where it says it."""
+
+    source: str
+    path: str  # the list file, relative to the folder given
+    line: int
+    title: str
+    topic: str  # the list's file or section the entry stands in
+    url: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    code: str | None = None
+    venue: str | None = None  # the venue text or badge, raw ("NeurIPS'25", "ACL'24_(Findings)")
+    year: int | None = None
+    month: int | None = None
+    authors: tuple[str, ...] = ()  # "Given Family" as the list writes them, when it does
+    badges: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def key(self) -> str:
+        """A stable key of the entry within its source: the arXiv id, else the DOI, else the title."""
+        from .text import normalise_title
+
+        return self.arxiv or (f"doi:{self.doi}" if self.doi else f"title:{normalise_title(self.title)}")
+
+
+def _links(text: str) -> tuple[str | None, str | None, str | None]:
+    """(arxiv, doi, url) from a paper link."""
+    url = text.strip()
+    arxiv = find_arxiv(url)
+    doi = normalise_doi(url) if "doi" in url.casefold() else None
+    return arxiv, doi, (None if arxiv or doi else normalise_url(url) if url.startswith("http") else None)
+
+
+def _clean_title(text: str) -> str:
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text)  # Markdown escapes in the list
+    return squash_space(text).strip().rstrip(".")
+
+
+_GITHUB = re.compile(r"\((https://github\.com/[^)\s]+)\)")
+
+# --- Awesome-LM-SSP --------------------------------------------------------------------------
+
+_LMSSP_ENTRY = re.compile(r"^- \[(\d{4})/(\d{2})\] \*\*\[(?P<title>.+?)\]\((?P<link>[^)\s]+)\)\*\*(?P<rest>.*)$")
+_BADGE = re.compile(r"!\[([^\]]+)\]\(https://img\.shields\.io/badge/")
+_VENUE_BADGE = re.compile(r"^[A-Za-z_&\- ]+['‘’]\d{2}")
+
+
+def parse_lmssp(folder: Path) -> list[ListEntry]:
+    """Awesome-LM-SSP: every bullet of ``collection/paper/*/*.md`` (topic = ``area/topic``)."""
+    entries: list[ListEntry] = []
+    for path in sorted((folder / "collection" / "paper").glob("*/*.md")):
+        rel = str(path.relative_to(folder))
+        topic = f"{path.parent.name}/{path.stem}"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            m = _LMSSP_ENTRY.match(line.strip())
+            if not m:
+                continue
+            rest = m.group("rest")
+            badges = tuple(b.replace("_", " ").strip() for b in _BADGE.findall(rest))
+            venue = next((b for b in badges if _VENUE_BADGE.match(b)), None)
+            code = _GITHUB.search(rest)
+            arxiv, doi, url = _links(m.group("link"))
+            entries.append(ListEntry(
+                "lm-ssp", rel, n, _clean_title(m.group("title")), topic, url, arxiv, doi, code.group(1).rstrip("/") if code else None,
+                venue, int(m.group(1)), int(m.group(2)), (), badges,
+            ))
+    return entries
+
+
+# --- Awesome-Jailbreak-on-LLMs ----------------------------------------------------------------
+
+_HEADING = re.compile(r"^(#{2,4})\s+(.+?)\s*$")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def parse_jailbreak_list(folder: Path) -> list[ListEntry]:
+    """Awesome-Jailbreak-on-LLMs: table rows ``| time | **title** | venue | [link](..) | [link](..) |``."""
+    path = folder / "README.md"
+    entries: list[ListEntry] = []
+    topic = ""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if h := _HEADING.match(line):
+            topic = squash_space(re.sub(r"[^\w\s\-&/]", "", h.group(2)))
+            continue
+        if not line.startswith("|") or line.startswith("| Time") or set(line) <= set("|-: "):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 4 or not re.search(r"\*\*.+\*\*", cells[1]):
+            continue
+        title = _clean_title(re.sub(r"\*\*", "", cells[1]))
+        links = [u for c in cells[3:] for _, u in _MD_LINK.findall(c)]
+        paper = next((u for u in links if "github.com" not in u), None)
+        code = next((u for u in links if "github.com" in u), None)
+        arxiv, doi, url = _links(paper) if paper else (None, None, None)
+        when = re.match(r"(\d{4})\.(\d{2})", cells[0])
+        venue = squash_space(cells[2]) or None
+        entries.append(ListEntry(
+            "jailbreak-list", "README.md", n, title, topic, url, arxiv, doi, code.rstrip("/") if code else None,
+            None if venue in (None, "arXiv", "arxiv", "Arxiv") else venue, int(when.group(1)) if when else None, int(when.group(2)) if when else None,
+        ))
+    return entries
+
+
+# --- awesome-llm-unlearning --------------------------------------------------------------------
+
+_UNLEARN_ENTRY = re.compile(r"^- \[(?P<title>.+?)\]\((?P<link>[^)\s]+)\)\s*$")
+
+
+def parse_unlearning_list(folder: Path) -> list[ListEntry]:
+    """awesome-llm-unlearning: ``- [title](link)`` then indented lines of authors, date, venue, code."""
+    path = folder / "README.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    entries: list[ListEntry] = []
+    topic = ""
+    for n, line in enumerate(lines, 1):
+        if h := _HEADING.match(line):
+            topic = squash_space(h.group(2))
+            continue
+        m = _UNLEARN_ENTRY.match(line.strip()) if line.startswith("- [") else None
+        if not m or not (re.fullmatch(r"\d{4}", topic) or topic.casefold().startswith("surveys")):
+            continue
+        details = []
+        for follow in lines[n : n + 6]:
+            if not follow.startswith(("  ", "\t")):
+                break
+            details.append(follow.strip().lstrip("-").strip())
+        authors: tuple[str, ...] = ()
+        venue = code = None
+        year = month = None
+        for d in details:
+            if d.lower().startswith("author"):
+                authors = tuple(a.strip() for a in re.split(r",\s*|\s+and\s+", d.split(":", 1)[-1]) if a.strip())
+            elif d.lower().startswith(("date", "published")):
+                if dm := re.search(r"(\d{4})[-/.](\d{1,2})", d):
+                    year, month = int(dm.group(1)), int(dm.group(2))
+            elif d.lower().startswith("venue"):
+                venue = squash_space(d.split(":", 1)[-1]).strip("- ") or None
+            elif "github.com" in d:
+                c = re.search(r"https://github\.com/[^)\s]+", d)
+                code = c.group().rstrip("/") if c else None
+        arxiv, doi, url = _links(m.group("link"))
+        entries.append(ListEntry("unlearning-list", "README.md", n, _clean_title(m.group("title")), "surveys" if topic.casefold().startswith("surveys") else "unlearning", url, arxiv, doi, code,
+                                 None if (venue or "").casefold() in ("", "arxiv") else venue, year, month, authors))
+    return entries
+
+
+ADAPTERS: dict[str, Callable[[Path], list[ListEntry]]] = {
+    "lm-ssp": parse_lmssp,
+    "jailbreak-list": parse_jailbreak_list,
+    "unlearning-list": parse_unlearning_list,
+}
+
+
+def by_key(entries: Iterable[ListEntry]) -> dict[str, list[ListEntry]]:
+    """Entries grouped by their key: a paper listed under several topics is one paper."""
+    out: dict[str, list[ListEntry]] = {}
+    for e in entries:
+        out.setdefault(e.key, []).append(e)
+    return out

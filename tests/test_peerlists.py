@@ -1,0 +1,144 @@
+"""Peer-list adapters and the shared import pipeline, on small lists written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from safetyatlas.cli import main
+from safetyatlas.importing import plan_import, read_metadata, run_import, split_name
+from safetyatlas.kb import load_kb
+from safetyatlas.peerlists import parse_jailbreak_list, parse_lmssp, parse_unlearning_list
+
+from conftest import FIXTURES
+
+PEERS = FIXTURES / "peers"
+SOURCES = """
+- {id: survey, name: Survey list, repository: 'https://github.com/example/survey', license: MIT, description: The survey's list.}
+- {id: lm-ssp, name: Awesome-LM-SSP, repository: 'https://github.com/CryptoAILab/Awesome-LM-SSP', license: Apache-2.0, commit: 56d0110, description: A large list.}
+- {id: jailbreak-list, name: Awesome-Jailbreak-on-LLMs, repository: 'https://github.com/yueliu1999/Awesome-Jailbreak-on-LLMs', license: MIT, description: Jailbreak tables.}
+- {id: unlearning-list, name: awesome-llm-unlearning, repository: 'https://github.com/chrisliu298/awesome-llm-unlearning', license: Apache-2.0, description: Unlearning papers.}
+"""
+EXTRA_FAMILY = "- {id: vlm, name: Vision-language models, short: VLM, description: Models that read images and text.}\n"
+EXTRA_THREAT = "- {id: unlearning, name: Machine unlearning, attack_name: Attacks on unlearning, defense_name: Unlearning methods, description: Forgetting chosen data.}\n"
+
+
+@pytest.fixture
+def base(tree):
+    minimal = FIXTURES / "minimal" / "taxonomy"
+    return tree(files={
+        "taxonomy/sources.yaml": SOURCES,
+        "taxonomy/families.yaml": (minimal / "families.yaml").read_text() + EXTRA_FAMILY,
+        "taxonomy/threats.yaml": (minimal / "threats.yaml").read_text() + EXTRA_THREAT,
+    })
+
+
+def test_lmssp_entries_keep_the_facts_and_no_prose():
+    entries = parse_lmssp(PEERS / "lm-ssp")
+    riddles = next(e for e in entries if e.arxiv == "2511.00001")
+    assert riddles.title == "Invented Attack: Jailbreaking Chat Models with Made-up Riddles"
+    assert riddles.code == "https://github.com/example/riddles"
+    assert riddles.venue == "NeurIPS'25" and riddles.badges == ("LLM", "NeurIPS'25")
+    assert (riddles.year, riddles.month, riddles.topic) == (2025, 11, "safety/jailbreak")
+    findings = next(e for e in entries if "Findings" in e.title)
+    assert findings.url == "https://aclanthology.org/2025.findings-acl.1/" and findings.venue == "ACL'25 (Findings)"
+    assert len(entries) == 6
+
+
+def test_jailbreak_and_unlearning_adapters():
+    jb = parse_jailbreak_list(PEERS / "jailbreak-list")
+    assert [(e.arxiv, e.venue, e.code, e.topic) for e in jb] == [
+        ("2511.00001", "NeurIPS'25", "https://github.com/example/riddles", "Black-box Attack"),
+        ("2402.00005", None, None, "Black-box Attack"),
+    ]
+    un = parse_unlearning_list(PEERS / "unlearning-list")
+    assert un[0].authors == ("Ada Lovelace", "Ludwig van der Berg") and un[0].venue == "ICLR 2026"
+    assert un[0].code == "https://github.com/example/forgetting" and (un[0].year, un[0].month) == (2025, 5)
+    assert un[1].url == "https://openreview.net/forum?id=AbCdEf123" and un[1].venue is None and un[1].code is None
+
+
+def test_names_split_by_bibtex_rules():
+    assert split_name("Ludwig van der Berg").family == "van der Berg"
+    assert split_name("Bob de Tester").given == "Bob"
+    assert split_name("Janus").given is None
+
+
+def test_plan_new_known_excluded_and_pending(base):
+    kb, _ = load_kb(base)
+    plan = plan_import(kb, "lm-ssp", parse_lmssp(PEERS / "lm-ssp"), metadata=read_metadata(PEERS / "metadata.jsonl"))
+    new = {p.arxiv or p.url: p for p in plan.new}
+    assert set(new) == {"2511.00001", "2510.00002"}
+    riddles = new["2511.00001"]
+    assert riddles.venue == "neurips" and riddles.year == 2025 and riddles.listed_in == ("lm-ssp",)
+    assert [a.family for a in riddles.authors] == ["Example", "de Tester"]
+    assert riddles.classifications[0].node == "llm.jailbreak.attack"
+    guard = new["2510.00002"]
+    assert guard.classifications[0].node == "vlm.jailbreak.defense"
+    # GCG is in the base: it gains the source and nothing else changes
+    [(before, after, what)] = plan.updated
+    assert before.id == "zou2023universal" and after.listed_in == ("lm-ssp",)
+    assert set(what) == {"listed_in", "code"} and after.code == "https://github.com/llm-attacks/llm-attacks"
+    assert [e.reason.startswith("hallucination") for e in plan.excluded] == [True]
+    assert sorted(e.title for e, _ in plan.pending) == ["A Paper Nobody Has Metadata For", "Findings Paper on Invented Jailbreaks"]
+
+
+def test_running_twice_changes_nothing_the_second_time(base):
+    first = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
+    assert first.new and first.files
+    excluded = yaml.safe_load((base / "taxonomy" / "exclusions.yaml").read_text())
+    assert excluded[0]["source"] == "lm-ssp" and excluded[0]["key"] == "2401.00004"
+    second = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
+    assert second.files == {} and second.new == [] and second.skipped == 1
+    load_kb(base, strict=False)
+
+
+def test_a_hand_edit_is_never_overwritten_and_venues_are_only_proposed(base):
+    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
+    kb, _ = load_kb(base)
+    pid = next(p.id for p in kb.papers.values() if p.arxiv == "2511.00001")
+    path = base / "papers" / f"{pid}.yaml"
+    edited = path.read_text().replace("venue: neurips", "venue: arxiv").replace("entry_type: inproceedings", "entry_type: misc")
+    path.write_text(edited)
+    plan = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
+    assert path.read_text() == edited and plan.proposed == [(pid, "venue arxiv -> neurips 2025")]
+    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl", force=True)
+    assert "venue: neurips" in path.read_text()
+
+
+def test_two_lists_one_paper(base):
+    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
+    plan = run_import(base, "jailbreak-list", PEERS / "jailbreak-list", metadata=PEERS / "metadata.jsonl")
+    kb, _ = load_kb(base)
+    riddles = next(p for p in kb.papers.values() if p.arxiv == "2511.00001")
+    assert riddles.listed_in == ("jailbreak-list", "lm-ssp")
+    assert [e.arxiv for e, _ in plan.pending] == ["2402.00005"]  # no authors known for it anywhere
+
+
+def test_unlearning_list_imports_with_its_own_authors(base):
+    plan = run_import(base, "unlearning-list", PEERS / "unlearning-list")
+    kb, _ = load_kb(base)
+    forgetting = next(p for p in kb.papers.values() if p.arxiv == "2505.00006")
+    # the fixture's venue table has no ICLR: reported, and the paper is filed as the arXiv preprint it is
+    assert (forgetting.id, forgetting.venue, forgetting.year) == ("lovelace2025invented", "arxiv", 2025)
+    assert any("unknown venue 'ICLR 2026'" in d.message and d.severity == "warning" for d in plan.problems)
+    assert [a.family for a in forgetting.authors] == ["Lovelace", "van der Berg"]
+    assert forgetting.classifications[0].node == "llm.unlearning.defense"
+    relearn = next(p for p in kb.papers.values() if p.url)
+    assert relearn.url == "https://openreview.net/forum?id=AbCdEf123" and relearn.authors[0].family == "Hopper"
+
+
+def test_cli_dry_run_prints_the_plan_and_writes_nothing(base):
+    before = sorted(p.name for p in (base / "papers").iterdir())
+    result = CliRunner().invoke(main, ["import", "lm-ssp", str(PEERS / "lm-ssp"), "--root", str(base), "--metadata", str(PEERS / "metadata.jsonl"), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "new        " in result.output and "exclude    " in result.output and "pending    " in result.output
+    assert sorted(p.name for p in (base / "papers").iterdir()) == before
+
+
+def test_an_unknown_source_is_a_clear_error(tree):
+    kb, _ = load_kb(tree())
+    plan = plan_import(kb, "lm-ssp", parse_lmssp(PEERS / "lm-ssp"))
+    assert "no source 'lm-ssp'" in plan.problems[0].message
