@@ -142,7 +142,7 @@ def make_paper_id(family_name: str, year: int, title: str, taken: "set[str] | fr
     """
     from .text import ascii_fold
 
-    name = re.sub(r"[^a-z]", "", ascii_fold(family_name).lower()) or "anon"
+    name = re.sub(r"[^a-z]", "", ascii_fold(family_name).lower())[:30] or "anon"
     words = re.findall(r"[a-z0-9]+", ascii_fold(title).lower())
     word = next((w for w in words if w not in STOP_WORDS), words[0] if words else "untitled")
     base = f"{name}{year}{word}"[:72]

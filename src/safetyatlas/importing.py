@@ -133,7 +133,9 @@ def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, met
         first = group[0]
         code = next((e.code for e in group if e.code), None)
         venue_text = next((e.venue for e in group if e.venue), None)
-        found = matcher.find(first.arxiv, first.doi, [e.title for e in group])
+        m = meta.get(first.arxiv or "") or meta_titles.get(normalise_title(first.title))
+        known_arxiv = first.arxiv or (m["arxiv"] if m else None)
+        found = matcher.find(known_arxiv, first.doi, [e.title for e in group] + ([m["title"]] if m else []))
         if found is not None:
             before = changed.get(found.item.id, found.item)
             update: dict = {}
@@ -156,8 +158,9 @@ def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, met
         if first.topic in out_of_scope:
             plan.excluded.append(Exclusion(source=source, key=key, title=first.title, reason=out_of_scope[first.topic]))
             continue
-        m = meta.get(first.arxiv or "") or meta_titles.get(normalise_title(first.title))
         names = next((e.authors for e in group if e.authors), ()) or tuple(m["authors"] if m else ())
+        if any(len(n.split()) > 6 for n in names):  # a list that put the title in the authors line
+            names = tuple(m["authors"]) if m else ()
         if not names:
             plan.pending.append((first, "no source gives its authors"))
             continue
