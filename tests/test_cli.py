@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from safetyatlas.cli import main
 from safetyatlas.jsonschema import stale_files
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 
 
 def run(*args):
@@ -73,3 +73,30 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
 
 def test_committed_json_schema_is_current():
     assert stale_files(ROOT) == [], "run 'safetyatlas schema'"
+
+
+def test_validate_github_annotations_point_at_the_line(tree):
+    root = tree("unknown-key")
+    result = CliRunner().invoke(main, ["validate", "--format", "github", str(root)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "::error file=papers/chao2023jailbreaking.yaml,line=2,title=titel::unknown key 'titel'" in lines[1] or any(
+        line.startswith("::error file=papers/chao2023jailbreaking.yaml,line=2,title=titel::unknown key 'titel'") for line in lines), lines
+
+
+def test_validate_json_lists_every_problem(tree):
+    import json
+
+    root = tree("unknown-key")
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(root)])
+    assert result.exit_code == 1
+    problems = json.loads(result.output)
+    expected = (FIXTURES / "unknown-key" / "EXPECTED").read_text().splitlines()
+    assert len(problems) == len(expected) and {"path", "line", "field", "message", "hint", "severity"} <= set(problems[0])
+
+
+def test_github_annotation_escapes_its_properties():
+    from safetyatlas.errors import Diagnostic, as_github
+
+    d = Diagnostic("papers/a,b:c.yaml", 3, "title", "50% off\nnext", "fix it")
+    assert as_github(d) == "::error file=papers/a%2Cb%3Ac.yaml,line=3,title=title::50%25 off%0Anext (fix it)"

@@ -33,16 +33,41 @@ def main() -> None:
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--strict", is_flag=True, help="Treat warnings (unclassified papers, missing identifiers) as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
-def validate(path: str, strict: bool, quiet: bool) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+              help="github: workflow annotations on the lines of a pull request; json: one object per problem.")
+def validate(path: str, strict: bool, quiet: bool, fmt: str) -> None:
     """Check every record under PATH and report all problems at once.
 
-    Each problem is printed as 'file:line: field: what is wrong (how to fix it)'.
-    Exit code 0 when clean, 1 when there are problems, 2 on wrong usage.
+    Each problem is printed as 'file:line: field: what is wrong (how to fix it)'; with
+    --format github as '::error file=...,line=...::...' annotations, with --format json as a
+    JSON list on standard output. Exit code 0 when clean, 1 when there are problems, 2 on wrong usage.
 
     \b
     Example:
       safetyatlas validate --strict .
+      safetyatlas validate --strict --format github
     """
+    if fmt != "text":
+        import json
+
+        from . import cache
+        from .errors import as_dict, as_github
+        from .kb import load_kb
+
+        try:
+            with cache.on_disk(_root(path)) as parsed:
+                _, problems = load_kb(_root(path), strict=strict, cache=parsed)
+            failed = False
+        except ValidationFailed as exc:
+            problems, failed = exc.diagnostics, True
+        if fmt == "json":
+            click.echo(json.dumps([as_dict(d) for d in problems], indent=1))
+        else:
+            for d in problems:
+                click.echo(as_github(d))
+        if failed:
+            raise SystemExit(1)
+        return
     kb, warnings = load_or_fail(_root(path), strict)
     report(warnings)
     if not quiet:

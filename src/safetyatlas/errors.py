@@ -32,6 +32,27 @@ class Diagnostic:
         return f"{where}{tag}{field} {self.message}{hint}"
 
 
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(d: Diagnostic) -> str:
+    """A GitHub workflow annotation: shown on the line of the pull request's diff."""
+    level = "warning" if d.severity == "warning" else "error"
+    where = f"file={_gh_property(d.path)}" + (f",line={d.line}" if d.line else "")
+    title = f",title={_gh_property(d.field)}" if d.field else ""
+    message = d.message + (f" ({d.hint})" if d.hint else "")
+    return f"::{level} {where}{title}::{_gh_data(message)}"
+
+
+def as_dict(d: Diagnostic) -> dict:
+    return {"path": d.path, "line": d.line, "field": d.field, "message": d.message, "hint": d.hint, "severity": d.severity}
+
+
 class FieldProblem(ValueError):
     """Raised by a field validator: what is wrong, and how to fix it (shown as the hint)."""
 
