@@ -262,3 +262,43 @@ def test_documented_add_examples_name_real_taxonomy_nodes(real_kb):
     assert len(examples) >= 3
     for family, threat, side, category, sub in examples:
         assert real_kb.subcategory(f"{family}.{threat}.{side}", category, sub), (family, threat, side, category, sub)
+
+
+def test_a_known_paper_with_an_unknown_venue_gets_both_problems_at_once(tree, tmp_path):
+    gcg = """@inproceedings{zou2023universal,
+  title = {Universal and Transferable Adversarial Attacks on Aligned Language Models},
+  author = {Zou, Andy and Wang, Zifan},
+  booktitle = {Journal of Invented Results},
+  year = {2023}
+}
+"""
+    root = tree()
+    result = run(bib(tmp_path, gcg), "--root", root, *FLAGS)
+    assert result.exit_code == 1
+    assert "unknown venue 'Journal of Invented Results'" in result.output
+    assert "is already in the base: same title as papers/zou2023universal.yaml (zou2023universal)" in result.output
+    assert "--merge" in result.output
+
+
+def test_venue_option_overrides_the_bibtex(tree, tmp_path):
+    root = tree()
+    result = run(bib(tmp_path, QI.replace("{NeurIPS}", "{Journal of Invented Results}")), "--root", root, *FLAGS, "--venue", "neurips")
+    assert result.exit_code == 0, result.output
+    assert "venue: neurips" in papers(root)["qi2024fine.yaml"].decode()
+    result = run(bib(tmp_path, QI), "--root", root, *FLAGS, "--venue", "nerips")
+    assert result.exit_code == 2 and "--venue 'nerips' is not in taxonomy/venues.yaml (closest: neurips" in result.output
+
+
+def test_new_venue_is_added_in_the_same_validated_write(tree, tmp_path):
+    root = tree()
+    before = (root / "taxonomy" / "venues.yaml").read_text()
+    result = run(bib(tmp_path, QI.replace("{NeurIPS}", "{Journal of Invented Results}")), "--root", root, *FLAGS,
+                 "--new-venue", "Journal of Invented Results", "--venue-short", "JIR", "--venue-type", "journal")
+    assert result.exit_code == 0, result.output
+    venues = (root / "taxonomy" / "venues.yaml").read_text()
+    assert "id: jir" in venues and "full_name: Journal of Invented Results" in venues and before != venues
+    record = papers(root)["qi2024fine.yaml"].decode()
+    assert "venue: jir" in record and "entry_type: article" in record
+    # a venue that exists is not added twice
+    result = run(bib(tmp_path, QI), "--root", root, *FLAGS, "--new-venue", "Conference on Neural Information Processing Systems")
+    assert result.exit_code == 2 and "use --venue neurips" in result.output

@@ -33,9 +33,10 @@ from .importer import today
 from .kb import KnowledgeBase
 from .layout import paper_path
 from .matching import Matcher
-from .schema import Classification, Paper
+from .schema import Classification, Paper, Venue
+from .venues import VenueResolver
 from .staging import check_after, load_checked
-from .store import dump_paper, write_files
+from .store import dump_paper, dump_yaml, record_data, write_files
 from .text import squash_space
 
 @dataclass
@@ -44,6 +45,7 @@ class AddPlan:
     papers: list[Paper] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)  # file to write -> line of its input entry
     problems: list[Diagnostic] = field(default_factory=list)
+    duplicates: list = field(default_factory=list)  # (parsed entry, label of the known record)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -59,27 +61,55 @@ def classification(family: str, threat: str | None = None, side: str | None = No
         raise UsageProblem(f"--{first['loc'][0]} {first.get('input')!r} is not valid: use lower-case words joined by hyphens, as in taxonomy/") from None
 
 
-def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, path: str = "<stdin>", day: dt.date | None = None) -> AddPlan:
-    """The records to create for every entry of ``text``, or the problems that stop them."""
+def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, path: str = "<stdin>", day: dt.date | None = None,
+             venue: Venue | None = None) -> AddPlan:
+    """The records to create for every entry of ``text``, or every problem that stops them.
+
+    ``venue`` (from ``--venue`` or ``--new-venue``) is the venue of every entry, whatever its
+    BibTeX says. A paper already in the base is reported together with the entry's other
+    problems, so one run tells everything.
+    """
     plan = AddPlan()
-    parsed = parse_bibtex(text, kb.venues, (classification,), taken=kb.papers, path=path, added=day or today())
+    venues = {**kb.venues, **({venue.id: venue} if venue else {})}
+    parsed = parse_bibtex(text, venues, (classification,), taken=kb.papers, path=path, added=day or today(), venue=venue)
     known: Matcher[str] = Matcher.of((_label(kb, p.id), p.arxiv, p.doi, (p.title, *p.other_titles)) for p in kb.papers.values())
     for item in parsed:
         plan.problems.extend(item.problems)
+        duplicate = known.find(item.arxiv, item.doi, (item.title,)) if item.title or item.arxiv or item.doi else None
+        if duplicate:
+            plan.problems.append(Diagnostic(path, item.line, "", f"'{item.title}' is already in the base: {duplicate.describe(duplicate.item)}",
+                                            "extend that record instead: run again with --merge to add this classification and fill what it lacks"))
+            plan.duplicates.append((item, duplicate.item))
+            continue
         paper = item.paper
         if paper is None:
-            continue
-        duplicate = known.find(paper.arxiv, paper.doi, (paper.title,))
-        if duplicate:
-            plan.problems.append(Diagnostic(path, item.line, "", f"'{paper.title}' is already in the base: {duplicate.describe(duplicate.item)}", "add a classification to that record instead of a new one"))
             continue
         known.add(f"the entry at {path}:{item.line}", paper.arxiv, paper.doi, (paper.title,))
         plan.papers.append(paper)
         rel = str(paper_path(paper.id))
         plan.files[rel] = dump_paper(paper)
         plan.lines[rel] = item.line
+    if venue is not None and venue.id not in kb.venues:
+        plan.files["taxonomy/venues.yaml"] = dump_yaml([record_data(v) for v in sorted(venues.values(), key=lambda v: v.id)])
     plan.problems.sort()
     return plan
+
+
+def new_venue(kb: KnowledgeBase, full_name: str, short: str | None, kind: str, alias: str | None = None) -> Venue:
+    """A venue to add with the paper (``--new-venue``); ``UsageProblem`` when it exists or is malformed."""
+    from .ids import slugify
+
+    name = short or full_name
+    vid = slugify(name)
+    if vid in kb.venues:
+        raise UsageProblem(f"venue '{vid}' exists already ({kb.venues[vid].full_name}): use --venue {vid}")
+    found = VenueResolver(kb.venues).resolve(full_name).venue
+    if found is not None:
+        raise UsageProblem(f"'{full_name}' is the known venue '{found.id}' ({found.name}): use --venue {found.id}")
+    try:
+        return Venue(id=vid, name=name, full_name=full_name, type=kind, aliases=tuple(a for a in (alias,) if a))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise UsageProblem(f"--new-venue: {exc.errors(include_url=False)[0]['msg']}") from None
 
 
 def _label(kb: KnowledgeBase, pid: str) -> str:
@@ -87,10 +117,19 @@ def _label(kb: KnowledgeBase, pid: str) -> str:
     return f"{origin.path if origin else paper_path(pid)} ({pid})"
 
 
-def run_add(root: Path, text: str, classification: Classification, *, path: str = "<stdin>", dry_run: bool = False) -> AddPlan:
+def run_add(root: Path, text: str, classification: Classification, *, path: str = "<stdin>", dry_run: bool = False,
+            venue: str | None = None, new_venue_name: str | None = None, new_venue_short: str | None = None, new_venue_type: str = "conference") -> AddPlan:
     """Plan, validate the whole base with the new records in it, then write all of them or none."""
     kb, checked = load_checked(root)
-    plan = plan_add(kb, text, classification, path=path)
+    forced = None
+    if venue is not None:
+        forced = kb.venues.get(venue)
+        if forced is None:
+            close = VenueResolver(kb.venues).closest(venue)
+            raise UsageProblem(f"--venue '{venue}' is not in taxonomy/venues.yaml" + (f" (closest: {', '.join(v.id for v in close)})" if close else ""))
+    elif new_venue_name is not None:
+        forced = new_venue(kb, new_venue_name, new_venue_short, new_venue_type)
+    plan = plan_add(kb, text, classification, path=path, venue=forced)
     if plan.errors:
         raise ValidationFailed(plan.problems)
     after = [_at_input(d, plan.lines, path) for d in check_after(checked, plan.files)]

@@ -171,6 +171,9 @@ class Parsed:
     key: str
     paper: Paper | None
     problems: tuple[Diagnostic, ...] = ()
+    title: str | None = None  # what identifies the paper, read even when the entry has problems,
+    arxiv: str | None = None  # so that "already in the base" is reported with every other problem
+    doi: str | None = None
 
 
 ENTRY_TYPES = {
@@ -264,6 +267,7 @@ def parse_bibtex(
     taken: Iterable[str] = (),
     path: str = "<stdin>",
     added: dt.date | None = None,
+    venue: Venue | None = None,
 ) -> list[Parsed]:
     """Every block of ``text`` as a ``Parsed``: a new paper, or the problems that stop it.
 
@@ -285,7 +289,7 @@ def parse_bibtex(
             out.append(Parsed(line, getattr(block, "key", ""), None, (_failed(block, path, line),)))
         elif isinstance(block, Entry):
             try:
-                out.append(_paper(block, lookup, venues, classifications, taken_ids, path, added))
+                out.append(_paper(block, lookup, venues, classifications, taken_ids, path, added, venue))
             except RecursionError:
                 out.append(Parsed(line, block.key, None, (Diagnostic(path, line, "", "braces are nested too deeply to read", "remove the extra braces"),)))
     if not out:
@@ -302,7 +306,7 @@ def _failed(block: ParsingFailedBlock, path: str, line: int) -> Diagnostic:
     return Diagnostic(path, line, "", f"malformed BibTeX in the {first} block starting here: {squash_space(reason)}", "check for a missing '}' or ',' in this entry")
 
 
-def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], classifications: tuple[Classification, ...], taken: set[str], path: str, added: dt.date | None) -> Parsed:
+def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], classifications: tuple[Classification, ...], taken: set[str], path: str, added: dt.date | None, forced: Venue | None = None) -> Parsed:
     line = (entry.start_line or 0) + 1
     lines: dict[str, int] = entry.get_parser_metadata("lines") or {}
     problems: list[Diagnostic] = []
@@ -343,8 +347,8 @@ def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], cla
     arxiv = _arxiv(entry, value)
     container_key = next((k for k in ("booktitle", "journal", "howpublished", "institution", "school") if value(k)), None)
     raw = value(container_key) if container_key else None
-    match = lookup.resolve(raw) if raw else None
-    venue = match.venue if match else None
+    match = lookup.resolve(raw) if raw and forced is None else None
+    venue = forced or (match.venue if match else None)
     if venue is None and arxiv and (match is None or match.arxiv):
         venue = venues.get("arxiv")
     elif venue is None and match is not None:
@@ -362,7 +366,7 @@ def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], cla
     if url and ((arxiv and find_arxiv(url) == arxiv) or (doi and normalise_doi(url) == doi)):
         url = None  # derived from the identifier; written on export
     if any(d.severity == "error" for d in problems):
-        return Parsed(line, entry.key, None, tuple(problems))
+        return Parsed(line, entry.key, None, tuple(problems), title, arxiv, doi)
 
     pid = _paper_id(entry.key, authors, year, title, taken)  # type: ignore[arg-type]
     data = {
@@ -382,9 +386,9 @@ def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], cla
             message, hint = describe_error(error, Paper, data)
             field = fields.get(str(loc[0]), str(loc[0])) if loc else ""
             problems.append(Diagnostic(path, at(field), field or format_loc(loc), message, hint))
-        return Parsed(line, entry.key, None, tuple(problems))
+        return Parsed(line, entry.key, None, tuple(problems), title, arxiv, doi)
     taken.add(pid)
-    return Parsed(line, entry.key, paper, tuple(problems))
+    return Parsed(line, entry.key, paper, tuple(problems), paper.title, paper.arxiv, paper.doi)
 
 
 def _authors(entry: Entry) -> tuple[tuple[Author, ...], bool]:

@@ -88,8 +88,13 @@ def _interactive() -> bool:
 @click.option("--category", metavar="ID", help="Category of the (family, threat, side) taxonomy.")
 @click.option("--subcategory", metavar="ID", help="Subcategory of that category.")
 @click.option("--role", type=click.Choice(get_args(Role)), default="method", show_default=True, help="What the paper contributes.")
+@click.option("--venue", "venue", metavar="ID", help="The venue of every entry (an id of taxonomy/venues.yaml), whatever the BibTeX says.")
+@click.option("--new-venue", "new_venue", metavar="FULL NAME", help="Add this venue to taxonomy/venues.yaml with the paper (with --venue-short and --venue-type).")
+@click.option("--venue-short", metavar="NAME", help="Short name of the new venue, e.g. 'SaTML'; its id is made from it.")
+@click.option("--venue-type", type=click.Choice(["conference", "journal", "workshop", "preprint", "other"]), default="conference", show_default=True, help="Type of the new venue.")
 @click.option("--dry-run", is_flag=True, help="Print the records that would be written; write nothing.")
-def add(source: str | None, arxiv: str | None, root: str, family: str | None, threat: str | None, side: str | None, category: str | None, subcategory: str | None, role: str, dry_run: bool) -> None:
+def add(source: str | None, arxiv: str | None, root: str, family: str | None, threat: str | None, side: str | None, category: str | None, subcategory: str | None, role: str,
+        venue: str | None, new_venue: str | None, venue_short: str | None, venue_type: str, dry_run: bool) -> None:
     """Add papers from BibTeX (SOURCE, a .bib file or '-' for standard input) or from arXiv.
 
     Every entry becomes papers/<cite key>.yaml with the given classification. The whole base
@@ -103,6 +108,8 @@ def add(source: str | None, arxiv: str | None, root: str, family: str | None, th
       safetyatlas add paper.bib --family llm --threat jailbreak --side attack --category black-box --subcategory llm-driven-generation
       cat refs.bib | safetyatlas add - --family llm --threat jailbreak --side attack --category white-box --subcategory gradient-based-optimization
       safetyatlas add --arxiv 2310.03693
+      safetyatlas add paper.bib --venue icml --family llm ...
+      safetyatlas add paper.bib --new-venue "Conference on Invented Results" --venue-short CIR --family llm ...
     """
     from .adder import arxiv_bibtex, arxiv_id, classification, fetch_arxiv, run_add
 
@@ -128,7 +135,10 @@ def add(source: str | None, arxiv: str | None, root: str, family: str | None, th
         kb, _ = load_or_fail(base)
         values = _prompt(kb, values)
     try:
-        plan = run_add(base, text, classification(role=role, **values), path=label, dry_run=dry_run)  # type: ignore[arg-type]
+        if venue and new_venue:
+            raise UsageProblem("give either --venue or --new-venue, not both")
+        plan = run_add(base, text, classification(role=role, **values), path=label, dry_run=dry_run,  # type: ignore[arg-type]
+                       venue=venue, new_venue_name=new_venue, new_venue_short=venue_short, new_venue_type=venue_type)
     except ValidationFailed as exc:
         report(exc.diagnostics)
         click.echo("nothing was written", err=True)
