@@ -302,3 +302,47 @@ def test_new_venue_is_added_in_the_same_validated_write(tree, tmp_path):
     # a venue that exists is not added twice
     result = run(bib(tmp_path, QI), "--root", root, *FLAGS, "--new-venue", "Conference on Neural Information Processing Systems")
     assert result.exit_code == 2 and "use --venue neurips" in result.output
+
+
+GCG_PUBLISHED = """@inproceedings{zou2023universal,
+  title = {Universal and Transferable Adversarial Attacks on Aligned Language Models},
+  author = {Zou, Andy and Wang, Zifan},
+  booktitle = {NeurIPS 2024},
+  year = {2024},
+  doi = {10.5555/invented.1}
+}
+"""
+MERGE_FLAGS = ("--family", "llm", "--threat", "jailbreak", "--side", "attack", "--category", "black-box", "--subcategory", "llm-generated")
+
+
+def test_a_known_paper_shows_the_merge_diff_and_writes_nothing(tree, tmp_path):
+    root = tree()
+    before = papers(root)
+    result = run(bib(tmp_path, GCG_PUBLISHED), "--root", root, *MERGE_FLAGS)
+    assert result.exit_code == 1
+    assert "what --merge would change:" in result.output and "+doi: 10.5555/invented.1" in result.output
+    assert "-venue: arxiv" in result.output and "+venue: neurips" in result.output
+    assert papers(root) == before
+
+
+def test_merge_adds_the_classification_and_fills_what_is_missing(tree, tmp_path):
+    root = tree()
+    result = run(bib(tmp_path, GCG_PUBLISHED), "--root", root, *MERGE_FLAGS, "--merge")
+    assert result.exit_code == 0, result.output
+    record = papers(root)["zou2023universal.yaml"].decode()
+    assert "doi: 10.5555/invented.1" in record and "venue: neurips" in record and "year: 2024" in record
+    assert "subcategory: gradient-based" in record and "subcategory: llm-generated" in record
+    assert "arxiv: '2307.15043'" in record  # kept
+    # running it again changes nothing
+    again = run(bib(tmp_path, GCG_PUBLISHED), "--root", root, *MERGE_FLAGS, "--merge")
+    assert again.exit_code == 0 and papers(root)["zou2023universal.yaml"].decode() == record
+
+
+def test_merge_never_overwrites_conflicting_values(tree, tmp_path):
+    root = tree()
+    other = GCG_PUBLISHED.replace("Zou, Andy and Wang, Zifan", "Someone, Else")
+    result = run(bib(tmp_path, other), "--root", root, *MERGE_FLAGS, "--merge")
+    assert result.exit_code == 0, result.output
+    assert "warning: authors: the BibTeX lists Someone" in result.output
+    record = papers(root)["zou2023universal.yaml"].decode()
+    assert "Someone" not in record and "{family: Zou, given: Andy}" in record

@@ -20,6 +20,7 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 import bibtexparser
 from bibtexparser.model import Entry, Field
@@ -37,7 +38,7 @@ from .schema import Classification, Paper, Venue
 from .venues import VenueResolver
 from .staging import check_after, load_checked
 from .store import dump_paper, dump_yaml, record_data, write_files
-from .text import squash_space
+from .text import normalise_title, squash_space
 
 @dataclass
 class AddPlan:
@@ -45,7 +46,8 @@ class AddPlan:
     papers: list[Paper] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)  # file to write -> line of its input entry
     problems: list[Diagnostic] = field(default_factory=list)
-    duplicates: list = field(default_factory=list)  # (parsed entry, label of the known record)
+    merged: list[Paper] = field(default_factory=list)  # existing records extended (--merge)
+    diffs: dict[str, str] = field(default_factory=dict)  # paper id -> unified diff of its record
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -62,7 +64,7 @@ def classification(family: str, threat: str | None = None, side: str | None = No
 
 
 def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, path: str = "<stdin>", day: dt.date | None = None,
-             venue: Venue | None = None) -> AddPlan:
+             venue: Venue | None = None, merge: bool = False) -> AddPlan:
     """The records to create for every entry of ``text``, or every problem that stops them.
 
     ``venue`` (from ``--venue`` or ``--new-venue``) is the venue of every entry, whatever its
@@ -72,14 +74,31 @@ def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, pa
     plan = AddPlan()
     venues = {**kb.venues, **({venue.id: venue} if venue else {})}
     parsed = parse_bibtex(text, venues, (classification,), taken=kb.papers, path=path, added=day or today(), venue=venue)
-    known: Matcher[str] = Matcher.of((_label(kb, p.id), p.arxiv, p.doi, (p.title, *p.other_titles)) for p in kb.papers.values())
+    known: Matcher[str] = Matcher.of((p.id, p.arxiv, p.doi, (p.title, *p.other_titles)) for p in kb.papers.values())
+    merged: dict[str, Paper] = {}
     for item in parsed:
-        plan.problems.extend(item.problems)
         duplicate = known.find(item.arxiv, item.doi, (item.title,)) if item.title or item.arxiv or item.doi else None
+        if duplicate and duplicate.item in kb.papers:
+            pid = duplicate.item
+            label = _label(kb, pid)
+            if merge and item.paper is not None:
+                before = merged.get(pid, kb.papers[pid])
+                after, conflicts = merge_into(before, item.paper, venues)
+                plan.problems.extend(item.problems)
+                plan.problems.extend(Diagnostic(path, item.line, "", f"{c} (kept the record's)", "edit the record by hand if the BibTeX is right", "warning") for c in conflicts)
+                if after != before:
+                    merged[pid] = after
+                continue
+            plan.problems.extend(item.problems)
+            if item.paper is not None:
+                after, conflicts = merge_into(kb.papers[pid], item.paper, venues)
+                plan.diffs[pid] = _diff(kb.papers[pid], after)
+            plan.problems.append(Diagnostic(path, item.line, "", f"'{item.title}' is already in the base: {duplicate.describe(label)}",
+                                            "run again with --merge to add this classification and fill what the record lacks (the diff is shown above)"))
+            continue
+        plan.problems.extend(item.problems)
         if duplicate:
-            plan.problems.append(Diagnostic(path, item.line, "", f"'{item.title}' is already in the base: {duplicate.describe(duplicate.item)}",
-                                            "extend that record instead: run again with --merge to add this classification and fill what it lacks"))
-            plan.duplicates.append((item, duplicate.item))
+            plan.problems.append(Diagnostic(path, item.line, "", f"'{item.title}' appears twice in the input ({duplicate.describe(duplicate.item)})", "keep one entry"))
             continue
         paper = item.paper
         if paper is None:
@@ -89,10 +108,53 @@ def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, pa
         rel = str(paper_path(paper.id))
         plan.files[rel] = dump_paper(paper)
         plan.lines[rel] = item.line
+    for pid, after in merged.items():
+        rel = str(paper_path(pid))
+        plan.diffs[pid] = _diff(kb.papers[pid], after)
+        plan.merged.append(after)
+        plan.files[rel] = dump_paper(after)
     if venue is not None and venue.id not in kb.venues:
         plan.files["taxonomy/venues.yaml"] = dump_yaml([record_data(v) for v in sorted(venues.values(), key=lambda v: v.id)])
     plan.problems.sort()
     return plan
+
+
+_FILLABLE = ("doi", "arxiv", "url", "code", "volume", "number", "pages", "publisher", "short_name")
+
+
+def merge_into(record: Paper, entry: Paper, venues: Mapping[str, Venue]) -> tuple[Paper, list[str]]:
+    """``record`` extended by what ``entry`` (the same paper from BibTeX) adds; and the conflicts.
+
+    Adds the entry's classification when it is new; fills fields the record lacks; replaces an
+    arXiv venue by a published one (with its year and entry type). A different title or author
+    list is a conflict: reported, never written.
+    """
+    update: dict = {}
+    conflicts: list[str] = []
+    new_classes = [c for c in entry.classifications if all(c.node != k.node for k in record.classifications)]
+    if new_classes:
+        update["classifications"] = (*record.classifications, *new_classes)
+    for key in _FILLABLE:
+        if getattr(record, key) is None and getattr(entry, key) is not None:
+            update[key] = getattr(entry, key)
+    if entry.venue and entry.venue != record.venue and (record.venue in (None, "arxiv")):
+        update.update(venue=entry.venue, year=entry.year, entry_type=entry.entry_type)
+    elif entry.venue and record.venue and entry.venue not in (record.venue, "arxiv"):
+        conflicts.append(f"venue: the BibTeX says '{entry.venue}', the record '{record.venue}'")
+    if normalise_title(entry.title) != normalise_title(record.title) and normalise_title(entry.title) not in {normalise_title(t) for t in record.other_titles}:
+        conflicts.append(f"title: the BibTeX says '{entry.title}', the record '{record.title}'")
+    if [a.family.casefold() for a in entry.authors] != [a.family.casefold() for a in record.authors[: len(entry.authors)]]:
+        conflicts.append(f"authors: the BibTeX lists {', '.join(a.family for a in entry.authors[:4])}…, the record {', '.join(a.family for a in record.authors[:4])}…")
+    if not update:
+        return record, conflicts
+    return Paper.model_validate({**record.model_dump(), **update}), conflicts
+
+
+def _diff(before: Paper, after: Paper) -> str:
+    import difflib
+
+    rel = str(paper_path(before.id))
+    return "".join(difflib.unified_diff(dump_paper(before).splitlines(True), dump_paper(after).splitlines(True), f"a/{rel}", f"b/{rel}"))
 
 
 def new_venue(kb: KnowledgeBase, full_name: str, short: str | None, kind: str, alias: str | None = None) -> Venue:
@@ -117,7 +179,7 @@ def _label(kb: KnowledgeBase, pid: str) -> str:
     return f"{origin.path if origin else paper_path(pid)} ({pid})"
 
 
-def run_add(root: Path, text: str, classification: Classification, *, path: str = "<stdin>", dry_run: bool = False,
+def run_add(root: Path, text: str, classification: Classification, *, path: str = "<stdin>", dry_run: bool = False, merge: bool = False,
             venue: str | None = None, new_venue_name: str | None = None, new_venue_short: str | None = None, new_venue_type: str = "conference") -> AddPlan:
     """Plan, validate the whole base with the new records in it, then write all of them or none."""
     kb, checked = load_checked(root)
@@ -129,9 +191,11 @@ def run_add(root: Path, text: str, classification: Classification, *, path: str 
             raise UsageProblem(f"--venue '{venue}' is not in taxonomy/venues.yaml" + (f" (closest: {', '.join(v.id for v in close)})" if close else ""))
     elif new_venue_name is not None:
         forced = new_venue(kb, new_venue_name, new_venue_short, new_venue_type)
-    plan = plan_add(kb, text, classification, path=path, venue=forced)
+    plan = plan_add(kb, text, classification, path=path, venue=forced, merge=merge)
     if plan.errors:
-        raise ValidationFailed(plan.problems)
+        refused = ValidationFailed(plan.problems)
+        refused.plan = plan  # type: ignore[attr-defined]  # the CLI shows the would-be merges
+        raise refused
     after = [_at_input(d, plan.lines, path) for d in check_after(checked, plan.files)]
     if any(d.severity == "error" for d in after):
         raise ValidationFailed(after)

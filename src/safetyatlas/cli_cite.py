@@ -92,9 +92,10 @@ def _interactive() -> bool:
 @click.option("--new-venue", "new_venue", metavar="FULL NAME", help="Add this venue to taxonomy/venues.yaml with the paper (with --venue-short and --venue-type).")
 @click.option("--venue-short", metavar="NAME", help="Short name of the new venue, e.g. 'SaTML'; its id is made from it.")
 @click.option("--venue-type", type=click.Choice(["conference", "journal", "workshop", "preprint", "other"]), default="conference", show_default=True, help="Type of the new venue.")
+@click.option("--merge", is_flag=True, help="For a paper already in the base: add the classification to its record and fill what it lacks (shown as a diff).")
 @click.option("--dry-run", is_flag=True, help="Print the records that would be written; write nothing.")
 def add(source: str | None, arxiv: str | None, root: str, family: str | None, threat: str | None, side: str | None, category: str | None, subcategory: str | None, role: str,
-        venue: str | None, new_venue: str | None, venue_short: str | None, venue_type: str, dry_run: bool) -> None:
+        venue: str | None, new_venue: str | None, venue_short: str | None, venue_type: str, merge: bool, dry_run: bool) -> None:
     """Add papers from BibTeX (SOURCE, a .bib file or '-' for standard input) or from arXiv.
 
     Every entry becomes papers/<cite key>.yaml with the given classification. The whole base
@@ -137,13 +138,17 @@ def add(source: str | None, arxiv: str | None, root: str, family: str | None, th
     try:
         if venue and new_venue:
             raise UsageProblem("give either --venue or --new-venue, not both")
-        plan = run_add(base, text, classification(role=role, **values), path=label, dry_run=dry_run,  # type: ignore[arg-type]
+        plan = run_add(base, text, classification(role=role, **values), path=label, dry_run=dry_run, merge=merge,  # type: ignore[arg-type]
                        venue=venue, new_venue_name=new_venue, new_venue_short=venue_short, new_venue_type=venue_type)
     except ValidationFailed as exc:
+        for diff in getattr(getattr(exc, "plan", None), "diffs", {}).values():
+            click.echo(f"what --merge would change:\n{diff}", err=True)
         report(exc.diagnostics)
         click.echo("nothing was written", err=True)
         raise
     report(plan.problems)
+    for paper in plan.merged:
+        click.echo(f"{'would merge' if dry_run else 'merged'} into {paper_path(paper.id)}:\n{plan.diffs[paper.id]}", nl=False)
     for paper in plan.papers:
         rel = str(paper_path(paper.id))
         if dry_run:
