@@ -346,3 +346,45 @@ def test_merge_never_overwrites_conflicting_values(tree, tmp_path):
     assert "warning: authors: the BibTeX lists Someone" in result.output
     record = papers(root)["zou2023universal.yaml"].decode()
     assert "Someone" not in record and "{family: Zou, given: Andy}" in record
+
+
+# --- Crossref (recorded answer in Crossref's shape, for an invented DOI) -----------------------
+
+CROSSREF = (FIXTURES / "crossref" / "10.5555-invented.2024.7.json").read_bytes()
+
+
+def test_add_from_doi_uses_the_crossref_answer(tree, monkeypatch):
+    asked = []
+
+    def fake_urlopen(request, timeout):
+        asked.append(request.full_url)
+        return io.BytesIO(CROSSREF)
+
+    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
+    root = tree()
+    result = run("--doi", "https://doi.org/10.5555/invented.2024.7", "--root", root, *FLAGS, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert asked == ["https://api.crossref.org/works/10.5555/invented.2024.7"]
+    assert "--- papers/lovelace2024invented.yaml (not written)" in result.output
+    assert "doi: 10.5555/invented.2024.7" in result.output and "venue: neurips" in result.output
+    assert "{family: van der Berg, given: Ludwig}" in result.output and "{family: The Invented Consortium}" in result.output
+    assert "title: 'Invented Jailbreaks of Chat Models: A Study in {Braces} & Ampersands'" in result.output
+    assert "pages: 101-115" in result.output and "lovelace2024invented.yaml" not in papers(root)
+
+
+def test_add_from_doi_offline_or_unknown(tree, monkeypatch):
+    def offline(request, timeout):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr("urllib.request.urlopen", offline)
+    root = tree()
+    result = run("--doi", "10.5555/invented.2024.7", "--root", root, *FLAGS)
+    assert result.exit_code == 1 and "cannot reach the Crossref API" in result.output and "offline" in result.output
+
+    def missing(request, timeout):
+        raise urllib.error.HTTPError(request.full_url, 404, "Not Found", {}, None)
+
+    monkeypatch.setattr("urllib.request.urlopen", missing)
+    result = run("--doi", "10.5555/nothing", "--root", root, *FLAGS)
+    assert result.exit_code == 1 and "Crossref has no record of DOI 10.5555/nothing" in result.output
+    assert run("--doi", "not-a-doi", "--root", root, *FLAGS).exit_code == 2

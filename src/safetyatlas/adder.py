@@ -275,3 +275,66 @@ def arxiv_bibtex(atom: bytes | str, ident: str) -> ArxivMetadata:
     ]
     library = bibtexparser.Library([Entry("misc", "arxiv", [Field(k, v) for k, v in fields if v])])
     return ArxivMetadata(bibtexparser.write_string(library), text("arxiv:journal_ref") or None)
+
+
+# --- Crossref (DOIs) ----------------------------------------------------------------------
+
+CROSSREF_API = "https://api.crossref.org/works/{}"
+_CROSSREF_TYPES = {"proceedings-article": "inproceedings", "journal-article": "article", "posted-content": "misc", "book-chapter": "incollection"}
+
+
+def doi_id(text: str) -> str:
+    """The bare DOI from ``10.1145/...``, ``doi:10.1145/...`` or a doi.org URL; ``UsageProblem`` otherwise."""
+    from .ids import DOI_PATTERN, normalise_doi
+
+    found = normalise_doi(text)
+    if not found or not re.fullmatch(DOI_PATTERN, found):
+        raise UsageProblem(f"'{text}' is not a DOI (write it as 10.1145/3576915.3623120)")
+    return found
+
+
+def fetch_crossref(doi: str, *, timeout: float = 10.0) -> bytes:
+    """Crossref's JSON record for one DOI; ``ImportProblem`` when it cannot be reached or has none."""
+    request = urllib.request.Request(CROSSREF_API.format(urllib.parse.quote(doi, safe="/")), headers={"User-Agent": f"safetyatlas/{__version__} (mailto:safetyatlas@users.noreply.github.com)"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise ImportProblem(f"Crossref has no record of DOI {doi}: check it at https://doi.org/{doi}") from None
+        raise ImportProblem(f"Crossref answered {exc.code} for DOI {doi}; try again later, or save the publisher's BibTeX to a file and run 'safetyatlas add FILE'") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ImportProblem(
+            f"cannot reach the Crossref API to fetch {doi} ({reason}); you seem to be offline. "
+            f"Save the BibTeX from https://doi.org/{doi} (the publisher's 'Cite' button) to a file and run 'safetyatlas add FILE' instead"
+        ) from None
+
+
+def crossref_bibtex(answer: bytes | str, doi: str) -> str:
+    """A BibTeX entry from Crossref's ``/works/{doi}`` JSON answer."""
+    import json
+
+    try:
+        message = json.loads(answer)["message"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ImportProblem(f"Crossref answered something that is not a work record ({exc})") from None
+    first = lambda key: squash_space((message.get(key) or [""])[0])  # noqa: E731 - Crossref keeps these as lists
+    names = [(a["family"], a.get("given")) if "family" in a else (a.get("name", ""), None) for a in message.get("author", [])]
+    authors = [f"{latex(f)}, {latex(g)}" if g else f"{{{latex(f)}}}" for f, g in names if f]  # an organisation stays one name
+    issued = (message.get("published-print") or message.get("published-online") or message.get("issued") or {}).get("date-parts", [[None]])[0]
+    entry_type = _CROSSREF_TYPES.get(message.get("type", ""), "misc")
+    container = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal"}.get(entry_type, "howpublished")
+    fields = [
+        ("title", latex_title(re.sub(r"</?[a-z]+[^>]*>", "", first("title")))),  # plain text, at most some inline HTML
+        ("author", " and ".join(authors)),
+        (container, latex(first("container-title"))),
+        ("year", str(issued[0]) if issued and issued[0] else ""),
+        ("volume", str(message.get("volume", ""))),
+        ("number", str(message.get("issue", ""))),
+        ("pages", str(message.get("page", ""))),
+        ("publisher", latex(squash_space(message.get("publisher", "")))),
+        ("doi", doi),
+    ]
+    library = bibtexparser.Library([Entry(entry_type, "crossref", [Field(k, v) for k, v in fields if v])])
+    return bibtexparser.write_string(library)

@@ -81,6 +81,7 @@ def _interactive() -> bool:
 @click.command("add")
 @click.argument("source", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--arxiv", "arxiv", metavar="ID", help="Fetch the metadata from the arXiv API instead of reading BibTeX (needs network).")
+@click.option("--doi", "doi", metavar="DOI", help="Fetch the metadata from the Crossref API instead of reading BibTeX (needs network).")
 @root_option
 @click.option("--family", metavar="ID", help="Model family, e.g. llm.")
 @click.option("--threat", metavar="ID", help="Threat, e.g. jailbreak.")
@@ -94,7 +95,7 @@ def _interactive() -> bool:
 @click.option("--venue-type", type=click.Choice(["conference", "journal", "workshop", "preprint", "other"]), default="conference", show_default=True, help="Type of the new venue.")
 @click.option("--merge", is_flag=True, help="For a paper already in the base: add the classification to its record and fill what it lacks (shown as a diff).")
 @click.option("--dry-run", is_flag=True, help="Print the records that would be written; write nothing.")
-def add(source: str | None, arxiv: str | None, root: str, family: str | None, threat: str | None, side: str | None, category: str | None, subcategory: str | None, role: str,
+def add(source: str | None, arxiv: str | None, doi: str | None, root: str, family: str | None, threat: str | None, side: str | None, category: str | None, subcategory: str | None, role: str,
         venue: str | None, new_venue: str | None, venue_short: str | None, venue_type: str, merge: bool, dry_run: bool) -> None:
     """Add papers from BibTeX (SOURCE, a .bib file or '-' for standard input) or from arXiv.
 
@@ -109,15 +110,21 @@ def add(source: str | None, arxiv: str | None, root: str, family: str | None, th
       safetyatlas add paper.bib --family llm --threat jailbreak --side attack --category black-box --subcategory llm-driven-generation
       cat refs.bib | safetyatlas add - --family llm --threat jailbreak --side attack --category white-box --subcategory gradient-based-optimization
       safetyatlas add --arxiv 2310.03693
+      safetyatlas add --doi "$DOI" --dry-run     # DOI as printed on the paper, or its doi.org URL
       safetyatlas add paper.bib --venue icml --family llm ...
       safetyatlas add paper.bib --new-venue "Conference on Invented Results" --venue-short CIR --family llm ...
     """
     from .adder import arxiv_bibtex, arxiv_id, classification, fetch_arxiv, run_add
 
     base = _root(root)
-    if source and arxiv:
-        raise UsageProblem("give either a BibTeX SOURCE or --arxiv, not both")
-    if arxiv:
+    if sum(bool(x) for x in (source, arxiv, doi)) > 1:
+        raise UsageProblem("give one of a BibTeX SOURCE, --arxiv or --doi")
+    if doi:
+        from .adder import crossref_bibtex, doi_id, fetch_crossref
+
+        ident = doi_id(doi)
+        text, label = crossref_bibtex(fetch_crossref(ident), ident), f"doi:{ident}"
+    elif arxiv:
         ident = arxiv_id(arxiv)
         meta = arxiv_bibtex(fetch_arxiv(ident), ident)
         text, label = meta.bibtex, f"arXiv:{ident}"
@@ -129,7 +136,7 @@ def add(source: str | None, arxiv: str | None, root: str, family: str | None, th
         text, label = _read(source or "-")
     values = {"family": family, "threat": threat, "side": side, "category": category, "subcategory": subcategory}
     if None in values.values():
-        stdin_is_input = source in (None, "-") and not arxiv
+        stdin_is_input = source in (None, "-") and not arxiv and not doi
         if stdin_is_input or not _interactive():
             missing = ", ".join(f"--{k}" for k, v in values.items() if v is None)
             raise UsageProblem(f"missing {missing}: give the classification as options (prompts need a terminal on standard input)")
