@@ -95,3 +95,41 @@ def test_every_list_placement_is_recoverable(base):
         assert section in {c.section for c in paper.classifications}, (paper.id, section)
         placements.add((paper.id, section))
     assert len({pid for pid, _ in placements}) == 560  # 561 list titles; two of them are one work (subramanya2024closer)
+
+
+METADATA = ROOT.parent / "shared" / "sources" / "arxiv-metadata" / "arxiv-metadata.jsonl"
+
+
+def _words(text: str) -> list[str]:
+    import unicodedata
+
+    return re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+
+
+@pytest.mark.skipif(not METADATA.is_file(), reason="the arXiv metadata is not beside the repository (CI has it)")
+def test_no_summary_copies_its_abstract(base):
+    """A summary is ours: it shares no run of 8 consecutive words with the paper's arXiv abstract."""
+    import json
+
+    kb, _ = base
+    by_arxiv, by_title = {}, {}
+    with open(METADATA, encoding="utf-8") as f:
+        for line in f:
+            m = json.loads(line)
+            by_arxiv[m["arxiv"]] = m["abstract"]
+            by_title[normalise_title(m["title"])] = m["abstract"]
+    copied = []
+    checked = 0
+    for p in kb.papers.values():
+        if not p.summary:
+            continue
+        abstracts = {a for a in (by_arxiv.get(p.arxiv or ""), *(by_title.get(normalise_title(t)) for t in (p.title, *p.other_titles))) if a}
+        summary = _words(p.summary)
+        grams = {tuple(summary[i:i + 8]) for i in range(len(summary) - 7)}
+        for abstract in abstracts:
+            checked += 1
+            words = _words(abstract)
+            if grams & {tuple(words[i:i + 8]) for i in range(len(words) - 7)}:
+                copied.append(p.id)
+    assert checked > 500
+    assert copied == []

@@ -74,6 +74,37 @@ def validate(path: str, strict: bool, quiet: bool, fmt: str) -> None:
         click.echo(f"ok: {len(kb.papers)} papers, {len(kb.scopes)} taxonomy scopes, {len(kb.benchmarks)} benchmarks, {len(warnings)} warning(s)")
 
 
+def content_figures(kb) -> dict:
+    """The content-quality figures ``stats`` reports: identifiers, summaries, taxonomy use, sources."""
+    from collections import Counter
+
+    papers = list(kb.papers.values())
+    per_sub: Counter = Counter()
+    for p in papers:
+        for node in {c.node for c in p.classifications if c.complete}:
+            per_sub[node] += 1
+    all_subs = [f"{s.id}.{c.id}.{sub.id}" for s in kb.scopes.values() for c in s.categories for sub in c.subcategories]
+    by_source: Counter = Counter(src for p in papers for src in p.listed_in)
+    overlaps: dict[str, dict[str, int]] = {}
+    for p in papers:
+        for a in p.listed_in:
+            for b in p.listed_in:
+                if a != b:
+                    overlaps.setdefault(a, {}).setdefault(b, 0)
+                    overlaps[a][b] += 1
+    return {
+        "papers_with_summary": sum(1 for p in papers if p.summary),
+        "papers_with_code": sum(1 for p in papers if p.code),
+        "venue_arxiv": sum(1 for p in papers if p.venue == "arxiv"),
+        "background_papers": sum(1 for p in papers if p.classifications and all(c.role == "background" for c in p.classifications)),
+        "subcategories_used": sum(1 for n in all_subs if per_sub[n]),
+        "single_paper_subcategories": sum(1 for n in all_subs if per_sub[n] == 1),
+        "empty_subcategories": sum(1 for n in all_subs if per_sub[n] == 0),
+        "by_source": dict(by_source.most_common()),
+        "source_overlaps": overlaps,
+    }
+
+
 @main.command()
 @root_option
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
@@ -91,6 +122,7 @@ def stats(root: str, as_json: bool) -> None:
     by_threat_side = count_by(kb, lambda p, c: f"{c.threat} {c.side}")
     by_year = count_by(kb, lambda p, c: p.year)
     with_id = sum(1 for p in kb.papers.values() if p.arxiv or p.doi or p.url)
+    quality = content_figures(kb)
     if as_json:
         import json
 
@@ -100,6 +132,7 @@ def stats(root: str, as_json: bool) -> None:
             "classified_to_subcategory": cov.complete,
             "coverage_percent": round(cov.percent, 2),
             "papers_with_identifier": with_id,
+            **quality,
             "by_family": by_family,
             "by_threat_side": by_threat_side,
             "by_year": {str(k): v for k, v in by_year.items()},
@@ -114,6 +147,17 @@ def stats(root: str, as_json: bool) -> None:
                f"{sum(len(s.categories) for s in kb.scopes.values())} categories, "
                f"{sum(len(c.subcategories) for s in kb.scopes.values() for c in s.categories)} subcategories")
     click.echo(f"benchmarks        {len(kb.benchmarks)}; challenges {len(kb.challenges)}; venues {len(kb.venues)}")
+    n = max(cov.papers, 1)
+    click.echo(f"summaries         {quality['papers_with_summary']}/{cov.papers} papers ({100 * quality['papers_with_summary'] / n:.1f}%)")
+    click.echo(f"code links        {quality['papers_with_code']}/{cov.papers} papers")
+    click.echo(f"venue = arXiv     {quality['venue_arxiv']}/{cov.papers} papers ({100 * quality['venue_arxiv'] / n:.1f}%)")
+    click.echo(f"background        {quality['background_papers']} papers are context only (role background)")
+    subs = quality["subcategories_used"]
+    click.echo(f"subcategories     {quality['single_paper_subcategories']}/{subs} hold one paper ({100 * quality['single_paper_subcategories'] / max(subs, 1):.1f}%); {quality['empty_subcategories']} hold none")
+    click.echo("\npapers per source (and shared with other sources):")
+    for src, count in quality["by_source"].items():
+        shared = quality["source_overlaps"].get(src, {})
+        click.echo(f"  {src:<16}{count:>5}  " + ", ".join(f"{other} {k}" for other, k in shared.items()))
     click.echo("\npapers per model family:")
     for fam, n in by_family.items():
         click.echo(f"  {kb.families[fam].short:<16}{n:>5}")
