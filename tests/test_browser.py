@@ -113,7 +113,7 @@ def test_explorer_filters_narrow_the_count_and_the_url_round_trips(page, kb):
     recent = {i for i in expected if kb.papers[i].year >= 2024}
     assert explorer_count(page) == len(recent)
     shown = set(page.locator("#sa-explorer tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)"))
-    assert shown == recent
+    assert shown <= recent and len(shown) == min(len(recent), 50)  # one page of 50 rows, then 'Show more'
     state = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).fragment)
     assert state == {"family": ["llm"], "threat": ["jailbreak"], "side": ["attack"], "from": ["2024"]}
     # the same URL in a fresh page restores the same view

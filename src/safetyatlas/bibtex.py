@@ -50,7 +50,8 @@ def _decoder() -> LatexNodes2Text:
     context = latex2text.get_default_latex_context_db().filter_context()
     context.add_context_category(
         "safetyatlas-braces", prepend=True,
-        macros=[latex2text.MacroTextSpec("textbraceleft", "{"), latex2text.MacroTextSpec("textbraceright", "}")],
+        macros=[latex2text.MacroTextSpec("textbraceleft", "{"), latex2text.MacroTextSpec("textbraceright", "}"),
+                latex2text.MacroTextSpec("textasciicircum", "^"), latex2text.MacroTextSpec("textasciitilde", "~")],
     )
     return LatexNodes2Text(latex_context=context, strict_latex_spaces=True)
 
