@@ -297,9 +297,14 @@ class _Checks:
                 yield rec.at(base, f"classifications[{i}]", f"not classified beyond family '{c.family}'", "add 'threat:', 'side:', 'category:' and 'subcategory:'", "warning")
             return
         scope = kb.scopes.get(c.scope)
+        if c.role == "background" and c.category is not None:
+            yield rec.at(base + ("category",), f"classifications[{i}].category", "a background paper is context for a scope, not a member of a category", "remove 'category:' and 'subcategory:'")
+            return
         if c.category is None:
             if c.subcategory is not None:
                 yield rec.at(base + ("subcategory",), f"classifications[{i}].subcategory", "a subcategory needs its category", "add 'category:'")
+            elif c.role == "background":
+                pass  # context for a scope (a model attacked, a technique cited): placed at the scope on purpose
             else:
                 yield rec.at(base, f"classifications[{i}]", f"not classified below {c.scope}", "add 'category:' and 'subcategory:'", "warning")
             return

@@ -173,15 +173,19 @@ class Planner:
         pages += [self.benchmark(b) for b in self.kb.benchmarks]
         pages += self.year_pages() + self.venue_pages() + self.author_pages()
         pages += [self.paper(p) for p in self.kb.papers.values()]
-        pages += [self.moved(old, p) for p in self.kb.papers.values() for old in p.former_ids]
+        pages += [self.moved(urls.paper(old), urls.paper(p.id), p.title) for p in self.kb.papers.values() for old in p.former_ids]
+        for s in self.kb.scopes.values():
+            for c in s.categories:
+                pages += [self.moved(urls.node(node_id(s.id, old)), urls.node(node_id(s.id, c.id)), c.name) for old in c.former_ids]
+                for sub in c.subcategories:
+                    pages += [self.moved(urls.node(node_id(s.id, old) if "." in old else node_id(s.id, c.id, old)), urls.node(node_id(s.id, c.id, sub.id)), sub.name)
+                              for old in sub.former_ids]
         return pages
 
-    def moved(self, old: str, p: Paper) -> Page:
-        """The page at a paper's former id: a redirect to where it lives now (no URL breaks)."""
-        path = urls.paper(old)
-        target = urls.rel(urls.paper(p.id), path)
-        served = urls.rel(urls.served(urls.paper(p.id)), urls.served(urls.paper(old)) + "index.html")  # what the browser follows
-        return Page(path, "moved.md.j2", {"paper": p, "target": target, "served": served}, p.title)
+    def moved(self, path: str, target: str, title: str) -> Page:
+        """The page at a former id (a renamed paper, a merged taxonomy node): a redirect, so no URL breaks."""
+        served = urls.rel(urls.served(target), urls.served(path) + "index.html")  # what the browser follows
+        return Page(path, "moved.md.j2", {"title": title, "target": urls.rel(target, path), "served": served}, title)
 
     def counts(self) -> dict[str, int]:
         kb = self.kb
@@ -243,11 +247,21 @@ class Planner:
         return Page(src, "taxonomy.md.j2", {"tree": tree, "threats": threats}, "Taxonomy")
 
     def node_page(self, path: str, title: str, kind: str, nid: str, description: str, crumbs: list[Link], children: list[Child], query: dict[str, str], extra: Mapping[str, Any] | None = None) -> Page:
-        ids = self.papers_under(nid)
+        every = self.papers_under(nid)
+        papers = self.kb.papers
+        context = [i for i in every if all(c.role == "background" for c in papers[i].classifications)]
+        ids = [i for i in every if i not in set(context)] if context else every
+        rows = self.rows(ids, path)
+        by_year: list[dict[str, Any]] = []
+        for r in rows:  # newest first already: one heading per year
+            if not by_year or by_year[-1]["year"] != r.year:
+                by_year.append({"year": r.year, "papers": []})
+            by_year[-1]["papers"].append(r)
         children_label = {"Model family": "Sub-families and threats", "Threat": "Model family and side", "Scope": "Category", "Category": "Subcategory"}.get(kind, "")
         return Page(path, "node.md.j2", {
             "title": title, "kind": kind, "children_label": children_label, "node_id": nid, "description": description, "crumbs": crumbs,
-            "children": children, "papers": self.rows(ids, path), "total": len(ids),
+            "children": children, "papers": rows, "by_year": by_year, "total": len(ids),
+            "context": self.rows(context, path, None),
             "limit": LIST_LIMIT, "explorer": self.explorer_link(path, **query), "bib": urls.rel(urls.bib(nid), path),
             "representative": [], **(extra or {}),
         }, title)

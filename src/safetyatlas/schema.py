@@ -206,6 +206,8 @@ class Subcategory(Model):
     name: Name
     description: Text
     representative: tuple[PaperId, ...] = ()
+    former_ids: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?$")], ...] = Field(
+        default=(), description="Subcategories merged into this one: a sibling's id, or 'category.subcategory' from another category of the scope; their pages redirect here")
 
 
 class Category(Model):
@@ -214,6 +216,7 @@ class Category(Model):
     basis: Basis
     description: Text
     subcategories: tuple[Subcategory, ...] = Field(min_length=1)
+    former_ids: tuple[Slug, ...] = Field(default=(), description="Ids of categories merged into this one; their pages redirect here")
 
 
 class Scope(Model):
@@ -299,6 +302,9 @@ class Classification(Model):
 
     @property
     def complete(self) -> bool:
+        """Placed as far as it should be: to a subcategory, or at its scope for a background paper."""
+        if self.role == "background":
+            return None not in (self.threat, self.side)
         return None not in (self.threat, self.side, self.category, self.subcategory)
 
 

@@ -219,9 +219,13 @@ class _Synth:
                 out.append(a)
         return tuple(out), k == 10 and self.rng.random() < 0.5
 
-    def classification(self, slot: _Slot) -> Classification:
-        return Classification(family=slot.family, threat=slot.threat, side=slot.side, category=slot.category, subcategory=slot.subcategory,
-                              role=self.roles.pick(self.rng), section=self.rng.choice(slot.sections) if slot.sections else None)
+    def classification(self, slot: _Slot, representative: bool = False) -> Classification:
+        role = self.roles.pick(self.rng)
+        if representative and role == "background":
+            role = "method"
+        placed = {} if role == "background" else {"category": slot.category, "subcategory": slot.subcategory}  # context sits at its scope
+        return Classification(family=slot.family, threat=slot.threat, side=slot.side, role=role,
+                              section=self.rng.choice(slot.sections) if slot.sections else None, **placed)
 
     def random_slots(self) -> list[_Slot]:
         want = self.class_counts.pick(self.rng)
@@ -265,6 +269,7 @@ class _Synth:
 
     def paper(self, pid: str | None, slots: list[_Slot], taken: set[str]) -> Paper:
         rng = self.rng
+        pid_given = pid is not None  # a paper a subcategory names as representative must sit there
         parts = _ID_PARTS.match(pid) if pid else None
         year = int(parts.group(2)) if parts and 2000 <= int(parts.group(2)) <= 2026 else self.years.pick(rng)
         authors, truncated = self.authors(parts.group(1) if parts else None)
@@ -278,7 +283,7 @@ class _Synth:
         data: dict = {
             "id": pid, "title": title, "authors": authors, "authors_truncated": truncated, "year": year,
             "venue": venue.id, "entry_type": venue.entry_type,
-            "classifications": tuple(self.classification(s) for s in slots),
+            "classifications": tuple(self.classification(s, representative=pid_given) for s in slots),
             "added": _ADDED_FROM + dt.timedelta(days=rng.randrange(690)),
         }
         if venue.id == "arxiv" or rng.random() < 0.4:
