@@ -154,11 +154,21 @@ def test_without_a_terminal_every_classification_flag_is_required(tree, tmp_path
 def test_in_a_terminal_missing_flags_are_prompted_for(tree, tmp_path, monkeypatch):
     monkeypatch.setattr(cli_cite, "_interactive", lambda: True)
     root = tree()
-    result = run(bib(tmp_path, QI), "--root", root, "--family", "llm", input="jailbreak\nattack\nwhite-box\ngradient-based\n")
+    result = run(bib(tmp_path, QI), "--root", root, "--family", "llm", input="0\njailbreak\nattack\nwhite-box\ngradient-based\n")
     assert result.exit_code == 0, result.output
-    assert "category (white-box, black-box)" in result.output
+    assert "Most likely classifications for" in result.output and "category (white-box, black-box)" in result.output
     kb, _ = load_kb(root)
     assert kb.papers["qi2024fine"].classifications[0].node == "llm.jailbreak.attack.white-box.gradient-based"
+
+
+def test_in_a_terminal_a_suggestion_can_be_picked(tree, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_cite, "_interactive", lambda: True)
+    root = tree()
+    result = run(bib(tmp_path, QI), "--root", root, input="2\n")
+    assert result.exit_code == 0, result.output
+    picked = result.output.split("  2. ")[1].split()[0]
+    kb, _ = load_kb(root)
+    assert kb.papers["qi2024fine"].classifications[0].node == picked
 
 
 # --- arXiv -------------------------------------------------------------------------------
@@ -388,3 +398,42 @@ def test_add_from_doi_offline_or_unknown(tree, monkeypatch):
     result = run("--doi", "10.5555/nothing", "--root", root, *FLAGS)
     assert result.exit_code == 1 and "Crossref has no record of DOI 10.5555/nothing" in result.output
     assert run("--doi", "not-a-doi", "--root", root, *FLAGS).exit_code == 2
+
+
+def test_suggest_ranks_the_subcategory_of_similar_papers_first_and_writes_nothing(tree, tmp_path):
+    root = tree()
+    before = papers(root)
+    similar = """@misc{new2025,
+  title = {Twenty Queries Suffice: an Attacker Model Writes Jailbreaks for Black Box Language Models},
+  author = {Doe, Jane},
+  year = {2025}
+}
+"""
+    result = run(bib(tmp_path, similar), "--root", root, "--suggest")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].startswith("  1. llm.jailbreak.attack.black-box.llm-generated")
+    assert "like: Jailbreaking Black Box Large Language Models in Twenty Queries" in lines[1]
+    assert papers(root) == before
+
+
+def test_suggestions_cross_validate_on_a_base_of_clear_groups():
+    from safetyatlas.schema import Author, Category, Classification, Family, Paper, Scope, Subcategory, Threat, Venue
+    from safetyatlas.kb import KnowledgeBase
+    from safetyatlas.suggest import evaluate
+
+    topics = {"suffix": "gradient optimised adversarial suffix tokens", "roleplay": "role play persona story prompts"}
+    scope = Scope(family="llm", threat="jailbreak", side="attack", categories=(Category(id="all", name="All", basis="other", description="Jailbreak attacks of every kind.",
+                  subcategories=tuple(Subcategory(id=k, name=k, description=f"Attacks built from {v}.") for k, v in topics.items())),))
+    papers_ = {}
+    for k, words in topics.items():
+        for i in range(6):
+            pid = f"doe202{i}{k}"
+            papers_[pid] = Paper(id=pid, title=f"{words.split()[i % 4].title()} {words} study {i}", authors=(Author(family="Doe"),), year=2020 + i,
+                                 classifications=(Classification(family="llm", threat="jailbreak", side="attack", category="all", subcategory=k),))
+    kb = KnowledgeBase(families={"llm": Family(id="llm", name="LLMs", short="LLM", description="Language models.")},
+                       threats={"jailbreak": Threat(id="jailbreak", name="Jailbreak", attack_name="Jailbreak attacks", description="Bypassing alignment.")},
+                       venues={"arxiv": Venue(id="arxiv", name="arXiv", full_name="arXiv", type="preprint")}, sections={}, scopes={scope.id: scope},
+                       benchmarks={}, groups={}, challenges={}, papers=papers_, origins={})
+    result = evaluate(kb, use_summaries=False)
+    assert result.papers == 12 and result.subcategory_top1 == 1.0

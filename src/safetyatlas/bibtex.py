@@ -443,3 +443,17 @@ def _paper_id(key: str, authors: tuple[Author, ...], year: int, title: str, take
     if m and PAPER_ID_RE.match(key) and key not in taken and m.group(1) in names:
         return key
     return make_paper_id(authors[0].family, year, title, taken)
+
+def describe_entries(text: str) -> list[dict]:
+    """Title, abstract and author names of every entry of ``text``, decoded; for suggestions."""
+    library = bibtexparser.parse_string(text[:MAX_INPUT], parse_stack=_parse_stack())
+    out = []
+    for entry in library.entries:
+        def get(key: str) -> str:
+            f = entry.get(key)
+            return unlatex(f.value) if f is not None and isinstance(f.value, str) and len(f.value) <= MAX_FIELD else ""
+
+        names = entry.get("author")
+        authors = [unlatex(" ".join(n.first + n.von + n.last)) for n in names.value] if names is not None and isinstance(names.value, list) else []
+        out.append({"key": entry.key, "line": (entry.start_line or 0) + 1, "title": get("title"), "abstract": get("abstract") or None, "authors": authors})
+    return out

@@ -93,10 +93,11 @@ def _interactive() -> bool:
 @click.option("--new-venue", "new_venue", metavar="FULL NAME", help="Add this venue to taxonomy/venues.yaml with the paper (with --venue-short and --venue-type).")
 @click.option("--venue-short", metavar="NAME", help="Short name of the new venue, e.g. 'SaTML'; its id is made from it.")
 @click.option("--venue-type", type=click.Choice(["conference", "journal", "workshop", "preprint", "other"]), default="conference", show_default=True, help="Type of the new venue.")
+@click.option("--suggest", "suggest_only", is_flag=True, help="Print the five most likely classifications of each entry and write nothing.")
 @click.option("--merge", is_flag=True, help="For a paper already in the base: add the classification to its record and fill what it lacks (shown as a diff).")
 @click.option("--dry-run", is_flag=True, help="Print the records that would be written; write nothing.")
 def add(source: str | None, arxiv: str | None, doi: str | None, root: str, family: str | None, threat: str | None, side: str | None, category: str | None, subcategory: str | None, role: str,
-        venue: str | None, new_venue: str | None, venue_short: str | None, venue_type: str, merge: bool, dry_run: bool) -> None:
+        venue: str | None, new_venue: str | None, venue_short: str | None, venue_type: str, suggest_only: bool, merge: bool, dry_run: bool) -> None:
     """Add papers from BibTeX (SOURCE, a .bib file or '-' for standard input) or from arXiv.
 
     Every entry becomes papers/<cite key>.yaml with the given classification. The whole base
@@ -110,6 +111,7 @@ def add(source: str | None, arxiv: str | None, doi: str | None, root: str, famil
       safetyatlas add paper.bib --family llm --threat jailbreak --side attack --category black-box --subcategory llm-driven-generation
       cat refs.bib | safetyatlas add - --family llm --threat jailbreak --side attack --category white-box --subcategory gradient-based-optimization
       safetyatlas add --arxiv 2310.03693
+      safetyatlas add scholar.bib --suggest      # where would it go? writes nothing
       safetyatlas add --doi "$DOI" --dry-run     # DOI as printed on the paper, or its doi.org URL
       safetyatlas add paper.bib --venue icml --family llm ...
       safetyatlas add paper.bib --new-venue "Conference on Invented Results" --venue-short CIR --family llm ...
@@ -135,6 +137,16 @@ def add(source: str | None, arxiv: str | None, doi: str | None, root: str, famil
             raise UsageProblem("give a BibTeX file, '-' to read standard input, or --arxiv ID")
         text, label = _read(source or "-")
     values = {"family": family, "threat": threat, "side": side, "category": category, "subcategory": subcategory}
+    if suggest_only:
+        kb, _ = load_or_fail(base)
+        for entry, suggestions in _suggestions(kb, text):
+            click.echo(f"{label}:{entry['line']}: {entry['title']}")
+            for i, sug in enumerate(suggestions, 1):
+                click.echo(f"  {i}. {sug.node}  (score {sug.score:.2f}; like: {sug.because[:70]})")
+        return
+    if None in values.values() and _interactive() and source not in (None, "-"):
+        kb, _ = load_or_fail(base)
+        values = _pick_suggestion(kb, text, values)
     if None in values.values():
         stdin_is_input = source in (None, "-") and not arxiv and not doi
         if stdin_is_input or not _interactive():
@@ -171,6 +183,33 @@ def _read(source: str) -> tuple[str, str]:
         return Path(source).read_text(encoding="utf-8"), source
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageProblem(f"cannot read {source}: {exc}") from None
+
+
+def _suggestions(kb: KnowledgeBase, text: str):
+    from .bibtex import describe_entries
+    from .suggest import Suggester
+
+    suggester = Suggester(kb)
+    for entry in describe_entries(text):
+        yield entry, suggester.suggest(entry["title"], entry["abstract"], entry["authors"])
+
+
+def _pick_suggestion(kb: KnowledgeBase, text: str, values: dict[str, str | None]) -> dict[str, str | None]:
+    """Offer the five most likely classifications of the first entry; the user picks one or goes on to choose."""
+    for entry, ranked in _suggestions(kb, text):
+        given = {k: v for k, v in values.items() if v is not None}
+        suggestions = [s for s in ranked if all(getattr(s.classification, k) == v for k, v in given.items())]  # those that fit the options given
+        if not suggestions:
+            break
+        click.echo(f"Most likely classifications for '{entry['title']}':", err=True)
+        for i, sug in enumerate(suggestions, 1):
+            click.echo(f"  {i}. {sug.node}  (like: {sug.because[:70]})", err=True)
+        choice = click.prompt("pick 1-5, or 0 to choose step by step", type=click.IntRange(0, len(suggestions)), default=1, err=True)
+        if choice:
+            c = suggestions[choice - 1].classification
+            return {"family": c.family, "threat": c.threat, "side": c.side, "category": c.category, "subcategory": c.subcategory}
+        break
+    return values
 
 
 def _prompt(kb: KnowledgeBase, values: dict[str, str | None]) -> dict[str, str | None]:
