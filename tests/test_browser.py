@@ -126,8 +126,24 @@ def test_explorer_filters_narrow_the_count_and_the_url_round_trips(page, kb):
 
 def test_explorer_free_text_and_subcategory(page, kb):
     open_page(page, "generated/explorer/#q=backdoor")
-    expected = {p.id for p in kb.papers.values() if "backdoor" in (p.id + " " + p.title).lower() or "backdoor" in " ".join(a.display for a in p.authors).lower()}
+    expected = {p.id for p in kb.papers.values() if "backdoor" in " ".join([p.id, p.title, *p.other_titles, p.short_name or "", *(a.display for a in p.authors)]).lower()}
     assert explorer_count(page) == len(expected)
+
+
+def test_explorer_finds_every_author_accent_insensitively_and_papers_by_short_name(page, kb):
+    tramer = {p.id for p in kb.papers.values() if any(a.family in ("Tramèr", "Tramer") for a in p.authors)}
+    assert len(tramer) > 4
+    counts = []
+    for query in ("tramer", "Tramèr", "TRAMÈR"):
+        page.goto("about:blank")
+        open_page(page, f"generated/explorer/#q={urllib.parse.quote(query)}")
+        counts.append(explorer_count(page))
+    assert counts == [len(tramer)] * 3  # every author, not only the first four; accents do not matter
+    open_page(page, "generated/explorer/")
+    page.locator("input[name=q]").press_sequentially("GCG", delay=30)
+    page.wait_for_function("document.querySelector('#sa-explorer .sa-count').dataset.count !== undefined")
+    rows = page.locator("#sa-explorer tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
+    assert "zou2023universal" in rows
 
 
 def test_explorer_typing_and_deleting_match_a_fresh_load(page):

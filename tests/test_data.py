@@ -133,3 +133,23 @@ def test_no_summary_copies_its_abstract(base):
                 copied.append(p.id)
     assert checked > 500
     assert copied == []
+
+
+def test_people_rules():
+    from safetyatlas.people import identity, likely_split
+    from safetyatlas.schema import Author, Classification, Paper, Person
+
+    assert identity("Tramèr", "Florian") == identity("Tramer", "florian")
+    assert identity("Ng", "See-Kiong") == identity("Ng", "See Kiong")
+    place = (Classification(family="llm"),)
+
+    def paper(pid, *names):
+        return Paper(id=pid, title=pid, year=2024, classifications=place, authors=tuple(Author(family=f, given=g) for f, g in names))
+
+    papers = [paper("a2024x", ("Gong", "Neil Zhenqiang"), ("Wang", "Bo"), ("Jia", "Jinyuan")),
+              paper("b2024y", ("Gong", "Neil Zhenqiang"), ("Wang", "Bo")),
+              paper("c2024z", ("Gong", "Neil"), ("Wang", "Bo"), ("Jia", "Jinyuan"))]
+    [(rare, common, shared, pid)] = likely_split(papers, {})
+    assert (rare.given, common.given, shared, pid) == ("Neil", "Neil Zhenqiang", 2, "c2024z")
+    decided = {"x": Person(family="Gong", given="Neil Zhenqiang", distinct_from=("Neil",))}
+    assert likely_split(papers, decided) == []

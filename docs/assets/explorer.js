@@ -14,6 +14,8 @@
     return e;
   };
   const option = (value, label) => el("option", { value, text: label });
+  // what the user types, folded like the search keys: lower case, accents dropped ("Tramèr" finds "tramer")
+  const fold = text => text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
   fetch(root.dataset.index).then(r => r.json()).then(init).catch(err => {
     root.textContent = "Could not load the paper index: " + err;
@@ -30,8 +32,8 @@
     data.categoryIndex = Object.fromEntries(data.categories.map((c, i) => [c[0] + "." + c[1], i]));
     data.subcategoryIndex = Object.fromEntries(data.subcategories.map((c, i) => [c[0] + "." + c[1], i]));
     papers = data.papers.map(p => ({
-      id: p[0], title: p[1], authors: p[2], year: p[3], venue: p[4], cls: p[5],
-      text: (p[0] + " " + p[1] + " " + p[2]).toLowerCase(),
+      id: p[0], title: p[1], authors: p[2], year: p[3], venue: p[4], cls: p[5], short: p[6],
+      text: p[7],  // every author, short name and title, lower case and accent-free (computed in Python)
     }));
     build();
     readHash();
@@ -135,7 +137,7 @@
   let last = null;
   function matches() {
     const s = state();
-    const q = (s.q || "").toLowerCase();
+    const q = fold(s.q || "");
     const rest = FIELDS.filter(f => f !== "q").map(f => s[f] || "").join("\u0000");
     const pool = last && last.rest === rest && q.startsWith(last.q) ? last.out : ordered(s.sort || "");
     const out = filter(s, pool);
@@ -150,7 +152,7 @@
     const sub = controls.subcategory.value ? data.subcategoryIndex[controls.subcategory.value] : -2;
     const venue = s.venue ? data.venues.findIndex(v => v[0] === s.venue) : -2;
     const from = s.from ? +s.from : -Infinity, to = s.to ? +s.to : Infinity;
-    const words = (s.q || "").toLowerCase().split(/\s+/).filter(Boolean);
+    const words = fold(s.q || "").split(/\s+/).filter(Boolean);
     const out = [];
     for (const p of pool) {
       if (p.year < from || p.year > to) continue;
@@ -201,7 +203,8 @@
     if (key === drawn) return;
     drawn = key;
     const rows = visible.map(p => el("tr", { "data-id": p.id },
-      el("td", {}, el("a", { href: p.href || (p.href = new URL(data.paper_url.replace("ID", p.id), indexUrl).href), text: p.title })),
+      el("td", {}, el("a", { href: p.href || (p.href = new URL(data.paper_url.replace("ID", p.id), indexUrl).href), text: p.title }),
+        ...(p.short ? [" ", el("span", { class: "sa-short", text: p.short })] : [])),
       el("td", { text: p.authors }), el("td", { text: String(p.year) }),
       el("td", { text: p.venue >= 0 ? data.venues[p.venue][1] : "" }),
       el("td", { class: "sa-tax", text: p.cls.map(label).join("; ") })));

@@ -26,6 +26,7 @@ from .schema import (
     Paper,
     Scope,
     Exclusion,
+    Person,
     Section,
     Source,
     Subcategory,
@@ -57,6 +58,7 @@ class KnowledgeBase:
     origins: Mapping[tuple[str, str], Origin] = field(repr=False)
     sources: Mapping[str, Source] = field(default_factory=dict)
     exclusions: Mapping[str, Exclusion] = field(default_factory=dict, repr=False)
+    people: Mapping[str, Person] = field(default_factory=dict, repr=False)
     nodes: Mapping[str, Category | Subcategory] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -150,6 +152,7 @@ def assemble(checked: list[Checked], incomplete: Iterable[str] = ()) -> tuple[Kn
         origins={(k, i): Origin(r.raw.path, r.raw.line) for k, recs in by_kind.items() for i, r in recs.items()},
         sources=models("source"),  # type: ignore[arg-type]
         exclusions=models("exclusion"),  # type: ignore[arg-type]
+        people=models("person"),  # type: ignore[arg-type]
     )
     checks = _Checks(kb, by_kind, frozenset(incomplete))
     problems.extend(checks.run())
@@ -170,7 +173,7 @@ class _Checks:
 
     def run(self) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        for method in (self.families, self.scopes, self.sections, self.benchmarks, self.challenges, self.papers, self.exclusions, self.duplicates):
+        for method in (self.families, self.scopes, self.sections, self.benchmarks, self.challenges, self.papers, self.exclusions, self.authors, self.duplicates):
             out.extend(method())
         return out
 
@@ -321,6 +324,22 @@ class _Checks:
         elif kb.subcategory(c.scope, c.category, c.subcategory) is None:
             names = [s.id for s in cat.subcategories]
             yield rec.at(base + ("subcategory",), f"classifications[{i}].subcategory", f"subcategory '{c.subcategory}' does not belong to {c.scope}.{c.category}", did_you_mean(c.subcategory, names) or f"use one of: {', '.join(names)}")
+
+    def authors(self) -> Iterable[Diagnostic]:
+        """A listed variant spelling in a record, and likely split identities (people.py)."""
+        from .people import identity, likely_split
+
+        variants = {identity(p.family, v): p for p in self.kb.people.values() for v in p.variants}
+        for rec in self.by_kind["paper"].values():
+            for i, a in enumerate(rec.model.authors):  # type: ignore[attr-defined]
+                person = variants.get(identity(a.family, a.given))
+                if person is not None:
+                    yield rec.at(("authors", i), f"authors[{i}]", f"'{a.display}' is written '{person.given} {person.family}' elsewhere (taxonomy/people.yaml)", "use that spelling", "warning")
+        for rare, common, shared, pid in likely_split(self.kb.papers.values(), self.kb.people):
+            rec = self.by_kind["paper"][pid]
+            i = next(j for j, a in enumerate(rec.model.authors) if a == rare)  # type: ignore[attr-defined]
+            yield rec.at(("authors", i), f"authors[{i}]", f"'{rare.display}' may be the same person as '{common.display}' ({shared} co-authors in common)",
+                         "if so, use one spelling and list the other as a variant in taxonomy/people.yaml; if not, list the namesake under distinct_from there", "warning")
 
     def exclusions(self) -> Iterable[Diagnostic]:
         for rec in self.by_kind["exclusion"].values():

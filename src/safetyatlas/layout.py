@@ -24,6 +24,7 @@ PLACES: tuple[Place, ...] = (
     Place("section", "taxonomy/sections.yaml", many=True, named=False),
     Place("source", "taxonomy/sources.yaml", many=True, named=False),
     Place("exclusion", "taxonomy/exclusions.yaml", many=True, named=False),
+    Place("person", "taxonomy/people.yaml", many=True, named=False),
     Place("challenge-group", "taxonomy/challenge-groups.yaml", many=True, named=False),
     Place("scope", "taxonomy/scopes/*.yaml", many=False, named=True),
     Place("benchmark", "taxonomy/benchmarks/*.yaml", many=False, named=True),

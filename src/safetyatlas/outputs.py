@@ -15,6 +15,7 @@ from .charts import bar_chart
 from .graph import Graph
 from .kb import KnowledgeBase
 from .pages import short_authors
+from .text import ascii_fold
 
 
 def charts(kb: KnowledgeBase, graph: Graph) -> dict[str, str]:
@@ -40,10 +41,18 @@ def charts(kb: KnowledgeBase, graph: Graph) -> dict[str, str]:
 EXPLORER_INDEX = f"{urls.GENERATED}/explorer.json"
 
 
+def search_key(p) -> str:
+    """What the explorer's free-text box matches: accent-free, lower case, every author included."""
+    words = [p.id, p.title, *p.other_titles, p.short_name or "", *(f"{a.given or ''} {a.family}" for a in p.authors)]
+    return ascii_fold(" ".join(words)).casefold()
+
+
 def explorer_index(kb: KnowledgeBase) -> str:
     """Compact JSON for the explorer: label tables once, papers as arrays of indexes.
 
-    ``papers``: [id, title, authors, year, venue index, [[family, threat, side, category, subcategory]...], url]
+    ``papers``: [id, title, authors, year, venue index, [[family, threat, side, category, subcategory]...], short name, search key]
+    where the search key is every word a reader may type for the paper (id, title, other titles,
+    short name, every author), lower case and without accents, so the browser compares plain text.
     where taxonomy values are indexes into ``labels`` tables.
     """
     families = list(kb.families)
@@ -71,7 +80,7 @@ def explorer_index(kb: KnowledgeBase) -> str:
                 fam_index[c.family], threat_index.get(c.threat or "", -1), {"attack": 0, "defense": 1}.get(c.side or "", -1),
                 categories.get(f"{c.scope}.{c.category}", -1), subcategories.get(c.node, -1),
             ])
-        papers.append([p.id, p.title, short_authors(p, 4), p.year, venue_index.get(p.venue or "", -1), cls])
+        papers.append([p.id, p.title, short_authors(p, 4), p.year, venue_index.get(p.venue or "", -1), cls, p.short_name or "", search_key(p)])
     data = {
         "version": 1,
         "families": [[f, kb.families[f].short, kb.families[f].parent or ""] for f in families],

@@ -175,6 +175,20 @@ class Source(Model):
     description: Text
 
 
+class Person(Model):
+    """One author as a person: the spelling records use, its known variants, and namesakes who are not them."""
+
+    kind: Literal["person"] = "person"
+    family: Name
+    given: Name | None = None
+    variants: tuple[Name, ...] = Field(default=(), description="Other given-name spellings of this person (records use 'given')")
+    distinct_from: tuple[Name, ...] = Field(default=(), description="Given names of namesakes with this family name who are other people")
+
+    @property
+    def id(self) -> str:
+        return f"{self.family}, {self.given or ''}"
+
+
 class Exclusion(Model):
     """An entry of a source that is deliberately not imported, and why (so a re-import does not ask again)."""
 
@@ -353,11 +367,11 @@ class Paper(Model):
 
 
 Record = Annotated[
-    Union[Family, Threat, Venue, Source, Exclusion, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper],
+    Union[Family, Threat, Venue, Source, Exclusion, Person, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper],
     Field(discriminator="kind"),
 ]
 
 MODELS: dict[str, type[Model]] = {
     m.model_fields["kind"].default: m
-    for m in (Family, Threat, Venue, Source, Exclusion, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper)
+    for m in (Family, Threat, Venue, Source, Exclusion, Person, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper)
 }
