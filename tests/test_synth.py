@@ -49,8 +49,9 @@ def test_real_taxonomy_validates_and_is_used(real_taxonomy, tmp_path: Path):
         assert {(c.scope, c.category, c.subcategory) for c in paper.classifications if c.role != "background"} <= set(nodes)
     shutil.copytree(ROOT / "taxonomy", tmp_path / "taxonomy")  # a linked record folder is refused
     write_papers(tmp_path, papers)
-    kb, warnings = load_kb(tmp_path, strict=True)
-    assert len(kb.papers) == len(papers) and warnings == []
+    kb, warnings = load_kb(tmp_path)
+    # random names from a small pool can look like one person spelled two ways: that warning only
+    assert len(kb.papers) == len(papers) and [w for w in warnings if "same person" not in w.message] == []
 
 
 def test_too_few_papers_for_the_taxonomy(real_taxonomy):
