@@ -192,3 +192,28 @@ def test_a_former_id_may_not_name_another_record(tmp_path):
     with pytest.raises(ValidationFailed) as info:
         load_kb(root)
     assert any(d.field == "former_ids[0]" and "already a paper's id" in d.message for d in info.value.diagnostics)
+
+
+def test_deployment_settings_come_from_mkdocs_config(tmp_path, monkeypatch):
+    """site_url, repo_url and edit_uri are read by MkDocs' loader (with !ENV), not by our own reader."""
+    from safetyatlas.site import SiteConfig, generate
+
+    root = project(tmp_path / "kb")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("REPO_URL", raising=False)
+    monkeypatch.delenv("EDIT_URI", raising=False)
+    local = SiteConfig.read(root)
+    assert (local.site_url, local.edit_base) == ("", "")
+    kb, _ = load_kb(root)
+    feed = generate(kb, local)["generated/feed.xml"]
+    assert "127.0.0.1" not in feed and 'href="../generated/recent/"' in feed
+    monkeypatch.setenv("SITE_URL", "https://owner.github.io/atlas/")
+    monkeypatch.setenv("REPO_URL", "https://github.com/owner/atlas")
+    monkeypatch.setenv("EDIT_URI", "edit/main/docs/")
+    deployed = SiteConfig.read(root)
+    assert deployed.site_url == "https://owner.github.io/atlas/"
+    assert deployed.edit_base == "https://github.com/owner/atlas/edit/main/"
+    files = generate(kb, deployed)
+    assert '<link rel="self" href="https://owner.github.io/atlas/generated/feed.xml" />' in files["generated/feed.xml"]
+    assert "https://owner.github.io/atlas/generated/papers/zou2023universal/" in files["generated/feed.xml"]
+    assert "(https://github.com/owner/atlas/edit/main/papers/zou2023universal.yaml)" in files["generated/papers/zou2023universal.md"]

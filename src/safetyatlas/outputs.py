@@ -95,13 +95,17 @@ def explorer_index(kb: KnowledgeBase) -> str:
 
 
 def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100) -> str:
-    """An Atom feed of the most recently added papers (by the record's ``added`` date)."""
+    """An Atom feed of the most recently added papers (by the record's ``added`` date).
+
+    Links are absolute under ``site_url`` (mkdocs.yml, or the ``SITE_URL`` a deployment sets);
+    without one, a local build's feed links relative to the feed itself.
+    """
     ns = "http://www.w3.org/2005/Atom"
     ET.register_namespace("", ns)
     feed = ET.Element(f"{{{ns}}}feed")
     ordered = sorted((p for p in kb.papers.values() if p.added), key=lambda p: (p.added, p.id), reverse=True)[:limit]
     newest = ordered[0].added if ordered else dt.date(1970, 1, 1)
-    base = site_url.rstrip("/") + "/"
+    base = site_url.rstrip("/") + "/" if site_url else "../"  # the feed sits in generated/
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         el = ET.SubElement(parent, f"{{{ns}}}{tag}", attrs)
@@ -113,6 +117,8 @@ def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100) -> str:
     sub(feed, "id", base)
     sub(feed, "updated", f"{newest.isoformat()}T00:00:00Z")  # type: ignore[union-attr]
     sub(feed, "link", href=base + urls.served(urls.PAGES["recent"]))
+    if site_url:
+        sub(feed, "link", rel="self", href=base + f"{urls.GENERATED}/feed.xml")
     for p in ordered:
         entry = sub(feed, "entry")
         link = base + urls.served(urls.paper(p.id))

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
@@ -53,25 +54,39 @@ class SiteConfig:
 
     @classmethod
     def read(cls, root: Path) -> "SiteConfig":
-        """The few settings we need from mkdocs.yml (read as plain YAML, tags ignored)."""
+        """The settings we need, read by MkDocs' own loader (so ``!ENV`` tags, defaults and
+        validation are MkDocs'): folders, ``site_url``, and the edit link of a record derived
+        from ``repo_url`` + ``edit_uri`` (which MkDocs means for pages under ``docs/``)."""
+        import logging
+
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import ConfigurationError
+
         path = root / "mkdocs.yml"
         if not path.is_file():
             raise BuildFailed(f"{path} not found: run the command from the knowledge base's root folder")
-
-        class _Loader(yaml.SafeLoader):
-            pass
-
-        _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # skip !!python/name tags
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-        extra = data.get("extra") or {}
-        repo = (extra.get("repository") or "").rstrip("/")
+        quiet = logging.getLogger("mkdocs")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)  # load_config reports the config's warnings again when MkDocs builds
+        try:
+            config = load_config(config_file=str(path))
+        except ConfigurationError as exc:
+            raise BuildFailed(f"{path}: {exc}") from None
+        finally:
+            quiet.setLevel(level)
+        docs_dir = Path(config.docs_dir)
+        edit_base = ""
+        if config.repo_url and config.edit_uri:
+            edit = urllib.parse.urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri)
+            rel_docs = os.path.relpath(docs_dir, root).replace(os.sep, "/") + "/"
+            edit_base = edit[: -len(rel_docs)] if edit.endswith(rel_docs) else edit  # records live beside docs/, not in it
         return cls(
             root=root,
-            docs_dir=root / data.get("docs_dir", "docs"),
-            site_dir=root / data.get("site_dir", "site"),
+            docs_dir=docs_dir,
+            site_dir=Path(config.site_dir),
             templates=root / "templates",
-            site_url=data.get("site_url") or "http://127.0.0.1:8000/",
-            edit_base=f"{repo}/edit/main/" if repo else "",
+            site_url=config.site_url or "",
+            edit_base=edit_base,
         )
 
 
