@@ -28,3 +28,21 @@ def test_scenario_reports_every_problem_with_its_line(tree, scenario):
 
 def test_all_scenarios_are_covered():
     assert len(SCENARIOS) >= 10
+
+
+def test_suspicious_facts_are_warned_about(tree):
+    from safetyatlas.kb import load_kb
+
+    root = tree()
+    gcg = root / "papers" / "zou2023universal.yaml"
+    gcg.write_text(gcg.read_text().replace("year: 2023", "year: 2026"))
+    chao = root / "papers" / "chao2023jailbreaking.yaml"
+    text = chao.read_text()
+    for other in ("a2023x", "b2023y", "c2023z"):
+        (root / "papers" / f"{other}.yaml").write_text(text.replace("id: chao2023jailbreaking", f"id: {other}").replace(
+            "title: Jailbreaking Black Box Large Language Models in Twenty Queries", f"title: Attacks on LLM Agents {other}").replace('arxiv: "2310.08419"\n', ''))
+    chao.write_text(text.replace("Large Language Models", "llm"))
+    _, warnings = load_kb(root)
+    messages = {(w.path, w.field): w.message for w in warnings}
+    assert "far from the arXiv id 2307.15043" in messages[("papers/zou2023universal.yaml", "year")]
+    assert "llm is written in capitals in other titles (LLM)" in messages[("papers/chao2023jailbreaking.yaml", "title")]

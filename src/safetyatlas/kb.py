@@ -173,7 +173,7 @@ class _Checks:
 
     def run(self) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        for method in (self.families, self.scopes, self.sections, self.benchmarks, self.challenges, self.papers, self.exclusions, self.authors, self.duplicates):
+        for method in (self.families, self.scopes, self.sections, self.benchmarks, self.challenges, self.papers, self.facts, self.exclusions, self.authors, self.duplicates):
             out.extend(method())
         return out
 
@@ -340,6 +340,21 @@ class _Checks:
             i = next(j for j, a in enumerate(rec.model.authors) if a == rare)  # type: ignore[attr-defined]
             yield rec.at(("authors", i), f"authors[{i}]", f"'{rare.display}' may be the same person as '{common.display}' ({shared} co-authors in common)",
                          "if so, use one spelling and list the other as a variant in taxonomy/people.yaml; if not, list the namesake under distinct_from there", "warning")
+
+    def facts(self) -> Iterable[Diagnostic]:
+        """Facts that are likely wrong: a preprint dated away from its arXiv id; an acronym lost its capitals."""
+        import re
+        from collections import Counter
+
+        acronyms = Counter(w for p in self.kb.papers.values() for w in set(re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title)) if w.isupper())
+        known = {w for w, n in acronyms.items() if n >= 3}
+        for rec in self.by_kind["paper"].values():
+            p: Paper = rec.model  # type: ignore[assignment]
+            if p.arxiv and p.venue in (None, "arxiv") and (m := re.match(r"^([0-9]{2})[0-9]{2}\.", p.arxiv)) and abs(p.year - (2000 + int(m.group(1)))) > 1:
+                yield rec.at(("year",), "year", f"{p.year} is far from the arXiv id {p.arxiv} (20{m.group(1)}) of this preprint", "a preprint's year is its first arXiv version's; or give the published venue", "warning")
+            lowered = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title) if w.islower() and w.upper() in known})
+            if lowered:
+                yield rec.at(("title",), "title", f"{', '.join(lowered)} is written in capitals in other titles ({', '.join(w.upper() for w in lowered)})", "write the title in its published casing", "warning")
 
     def exclusions(self) -> Iterable[Diagnostic]:
         for rec in self.by_kind["exclusion"].values():
