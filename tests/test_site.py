@@ -86,7 +86,7 @@ def test_two_builds_are_byte_identical(built, tmp_path):
 def test_home_counts_and_feed_and_index(built):
     root, _ = built
     home = (root / "site" / "index.html").read_text()
-    assert "<strong>2</strong> papers" in home
+    assert "<strong>2 papers</strong>" in home
     feed = ET.parse(root / "site/generated/feed.xml").getroot()
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
     assert len(entries) == 2
@@ -217,3 +217,18 @@ def test_deployment_settings_come_from_mkdocs_config(tmp_path, monkeypatch):
     assert '<link rel="self" href="https://owner.github.io/atlas/generated/feed.xml" />' in files["generated/feed.xml"]
     assert "https://owner.github.io/atlas/generated/papers/zou2023universal/" in files["generated/feed.xml"]
     assert "(https://github.com/owner/atlas/edit/main/papers/zou2023universal.yaml)" in files["generated/papers/zou2023universal.md"]
+
+
+def test_counted_and_recently_added_order():
+    from safetyatlas.graph import recently_added
+    from safetyatlas.schema import Author, Classification, Paper
+    from safetyatlas.text import counted
+
+    assert (counted(1, "paper"), counted(2, "paper"), counted(3, "category"), counted(1, "category")) == ("1 paper", "2 papers", "3 categories", "1 category")
+    import datetime as dt
+
+    def p(pid, title, year, added):
+        return Paper(id=pid, title=title, year=year, authors=(Author(family="X"),), classifications=(Classification(family="llm"),), added=dt.date(*added))
+
+    papers = [p("a2023z", "Zeta", 2023, (2026, 1, 2)), p("b2025b", "Beta", 2025, (2026, 1, 2)), p("c2025a", "Alpha", 2025, (2026, 1, 2)), p("d2026q", "Q", 2026, (2026, 1, 3))]
+    assert [x.id for x in recently_added(papers)] == ["d2026q", "c2025a", "b2025b", "a2023z"]

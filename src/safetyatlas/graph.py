@@ -124,3 +124,11 @@ def count_by(kb: KnowledgeBase, key) -> dict:
         for c in p.classifications:
             sets[key(p, c)].add(p.id)
     return {k: len(v) for k, v in sorted(sets.items(), key=lambda kv: str(kv[0]))}
+
+
+def recently_added(papers: Iterable[Paper], limit: int | None = None) -> list[Paper]:
+    """Papers by the day they were added, newest first; on one day, the newest paper first, then by title."""
+    dated = [p for p in papers if p.added]
+    dated.sort(key=lambda p: (p.title.casefold(), p.id))
+    dated.sort(key=lambda p: (p.added, p.year), reverse=True)  # stable: keeps the title order within a day and year
+    return dated[:limit] if limit is not None else dated

@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 
 from . import urls
 from .charts import bar_chart
-from .graph import Graph
+from .graph import recently_added, Graph
 from .kb import KnowledgeBase
 from .pages import short_authors
 from .text import ascii_fold
@@ -103,7 +103,7 @@ def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100) -> str:
     ns = "http://www.w3.org/2005/Atom"
     ET.register_namespace("", ns)
     feed = ET.Element(f"{{{ns}}}feed")
-    ordered = sorted((p for p in kb.papers.values() if p.added), key=lambda p: (p.added, p.id), reverse=True)[:limit]
+    ordered = recently_added(kb.papers.values(), limit)
     newest = ordered[0].added if ordered else dt.date(1970, 1, 1)
     base = site_url.rstrip("/") + "/" if site_url else "../"  # the feed sits in generated/
 

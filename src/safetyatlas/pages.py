@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from . import urls
-from .graph import Graph, related_papers
+from .graph import Graph, recently_added, related_papers
 from .ids import node_id
 from .kb import KnowledgeBase
 from .schema import Classification, Paper
-from .text import ascii_fold
+from .text import counted, ascii_fold
 
 LIST_LIMIT = 200  # papers listed on a node page before pointing to the explorer
 
@@ -241,7 +241,7 @@ class Planner:
                     if s.family == fam.id:
                         n = len(self.papers_under(s.id))
                         label = f"{fam.short}: {self.side_label(s.threat, s.side)}" if fam.parent else self.side_label(s.threat, s.side)
-                        scopes.append(Child(label, urls.rel(urls.node(s.id), src), n, f"{len(s.categories)} categories"))
+                        scopes.append(Child(label, urls.rel(urls.node(s.id), src), n, counted(len(s.categories), "category")))
             tree.append({"family": Child(f.name, urls.rel(urls.family(f.id), src), len(self.papers_under(f.id))), "scopes": scopes})
         threats = [Child(t.name, urls.rel(urls.threat(t.id), src), len(self.papers_under(t.id))) for t in self.kb.threats.values()]
         return Page(src, "taxonomy.md.j2", {"tree": tree, "threats": threats}, "Taxonomy")
@@ -474,7 +474,7 @@ class Planner:
 
     def recent(self, limit: int = 50) -> Page:
         src = urls.PAGES["recent"]
-        ordered = sorted(self.kb.papers.values(), key=lambda p: (p.added or _EPOCH, p.id), reverse=True)[:limit]
+        ordered = recently_added(self.kb.papers.values(), limit)
         groups: dict[str, list[PaperRow]] = defaultdict(list)
         for p in ordered:
             groups[p.added.isoformat() if p.added else "undated"].append(self.row(p.id, src))
@@ -486,9 +486,7 @@ class Planner:
                                            "taxonomy": urls.href(urls.PAGES["taxonomy"], src)}, "Paper explorer")
 
 
-import datetime as _dt  # noqa: E402
 
-_EPOCH = _dt.date(1970, 1, 1)
 
 
 def plan_pages(kb: KnowledgeBase, graph: Graph, bibtex: Mapping[str, str], info: SiteInfo = SiteInfo()) -> list[Page]:

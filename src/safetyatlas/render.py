@@ -9,6 +9,7 @@ from typing import Iterable
 import jinja2
 
 from .escape import html_text, markdown_text
+from .text import counted
 from .pages import Page
 
 
@@ -29,6 +30,7 @@ def environment(template_dir: Path) -> jinja2.Environment:
         auto_reload=False,  # one build, one set of templates: no stat() per include
     )
     env.filters["md"] = markdown_text
+    env.filters["counted"] = counted
     env.filters["fm"] = front_matter_text
     return env
 

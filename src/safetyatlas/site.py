@@ -22,9 +22,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
-import yaml
 
 from . import cache, urls
 from .errors import BuildFailed
@@ -345,7 +344,7 @@ def _build(config: SiteConfig, strict: bool, progress: Progress, say: Callable[[
     return BuildReport(papers, count, written, removed, times)
 
 
-def watch_sources(root: Path, on_change: Callable[[], None], stop: "threading.Event", *, settle: float = 0.08) -> None:
+def watch_sources(root: Path, on_change: Callable[[], None], stop: Any, *, settle: float = 0.08) -> None:
     """Call ``on_change`` whenever files under taxonomy/, papers/ or templates/ change.
 
     Uses watchdog (already required by MkDocs' own server): events, no polling of thousands of

@@ -26,3 +26,10 @@ def normalise_title(title: str) -> str:
 
 def squash_space(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 paper``, ``2 papers``; ``category`` -> ``categories``."""
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} " + (noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s")
