@@ -17,7 +17,16 @@
   // what the user types, folded like the search keys: lower case, accents dropped ("Tramèr" finds "tramer")
   const fold = text => text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
-  fetch(root.dataset.index).then(r => r.json()).then(init).catch(err => {
+  // The index comes as a script (explorer-data.js), which a browser loads from a server and from
+  // disk alike; fetch() of the JSON twin is blocked for file:// pages.
+  new Promise((resolve, reject) => {
+    if (window.SAFETYATLAS_EXPLORER) return resolve(window.SAFETYATLAS_EXPLORER);
+    const s = document.createElement("script");
+    s.src = root.dataset.script;
+    s.onload = () => (window.SAFETYATLAS_EXPLORER ? resolve(window.SAFETYATLAS_EXPLORER) : reject(new Error("empty index")));
+    s.onerror = () => reject(new Error("cannot load " + s.src));
+    document.head.append(s);
+  }).then(init).catch(err => {
     root.textContent = "Could not load the paper index: " + err;
   });
 
@@ -25,10 +34,7 @@
     data = json;
     indexUrl = new URL(root.dataset.index, location.href);
     // descendants of each family, so a parent family selects its sub-families too
-    const below = {};
-    data.families.forEach(([id], i) => (below[id] = new Set([i])));
-    data.families.forEach(([id, , parent], i) => { let p = parent; while (p) { below[p].add(i); p = (data.families.find(f => f[0] === p) || [])[2]; } });
-    data.below = below;
+    data.below = Object.fromEntries(Object.entries(data.within).map(([id, list]) => [id, new Set(list)]));  // computed in Python (kb.within)
     data.categoryIndex = Object.fromEntries(data.categories.map((c, i) => [c[0] + "." + c[1], i]));
     data.subcategoryIndex = Object.fromEntries(data.subcategories.map((c, i) => [c[0] + "." + c[1], i]));
     papers = data.papers.map(p => ({

@@ -92,6 +92,17 @@ class KnowledgeBase:
     def children(self, family: str) -> list[Family]:
         return [f for f in self.families.values() if f.parent == family]
 
+    def within(self, family: str) -> list[str]:
+        """The family and every family below it (``agent`` -> agent, llm-agent, vlm-agent, ...): the one rule
+        for "a family includes its sub-families", shipped to the explorer as data."""
+        out, todo = [], [family]
+        while todo:
+            f = todo.pop(0)
+            if f not in out:
+                out.append(f)
+                todo.extend(c.id for c in self.children(f))
+        return out
+
     def node_kind(self, ref: str) -> str | None:
         """What a dotted taxonomy reference points at, or None when it dangles."""
         parts = ref.split(".")

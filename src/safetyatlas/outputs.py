@@ -39,6 +39,12 @@ def charts(kb: KnowledgeBase, graph: Graph) -> dict[str, str]:
 
 
 EXPLORER_INDEX = f"{urls.GENERATED}/explorer.json"
+EXPLORER_SCRIPT = f"{urls.GENERATED}/explorer-data.js"
+"""The same index as a script, so the explorer works from a site opened from disk (file://), where fetch() is blocked."""
+
+
+def explorer_script(index_json: str) -> str:
+    return f"window.SAFETYATLAS_EXPLORER = {index_json};\n"
 
 
 def search_key(p) -> str:
@@ -84,6 +90,7 @@ def explorer_index(kb: KnowledgeBase) -> str:
     data = {
         "version": 1,
         "families": [[f, kb.families[f].short, kb.families[f].parent or ""] for f in families],
+        "within": {f: [fam_index[x] for x in kb.within(f)] for f in families},  # a family selects its sub-families too
         "threats": [[t, kb.threats[t].name] for t in threats],
         "venues": [[v, kb.venues[v].name] for v in venues],
         "categories": cat_labels,

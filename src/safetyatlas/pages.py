@@ -482,7 +482,8 @@ class Planner:
 
     def explorer(self) -> Page:
         src = urls.PAGES["explorer"]
-        return Page(src, "explorer.md.j2", {"index": urls.href(f"{urls.GENERATED}/explorer.json", src), "all_bib": urls.href(urls.bib("all"), src),
+        return Page(src, "explorer.md.j2", {"index": urls.href(f"{urls.GENERATED}/explorer.json", src), "script": urls.href(f"{urls.GENERATED}/explorer-data.js", src),
+                                           "all_bib": urls.href(urls.bib("all"), src),
                                            "taxonomy": urls.href(urls.PAGES["taxonomy"], src)}, "Paper explorer")
 
 

@@ -29,7 +29,7 @@ from . import cache, urls
 from .errors import BuildFailed
 from .graph import build_graph
 from .kb import KnowledgeBase, load_kb
-from .outputs import EXPLORER_INDEX, atom_feed, bib_files, charts, explorer_index
+from .outputs import EXPLORER_INDEX, EXPLORER_SCRIPT, atom_feed, bib_files, charts, explorer_index, explorer_script
 from .pages import SiteInfo, plan_pages
 from .render import environment, render_pages
 from .store import umask
@@ -110,6 +110,7 @@ def generate(kb: KnowledgeBase, config: SiteConfig, progress: Progress = _no_pro
         files = render_pages(env, progress(pages, "rendering pages"))
         files.update(charts(kb, graph))
         files[EXPLORER_INDEX] = explorer_index(kb)
+        files[EXPLORER_SCRIPT] = explorer_script(files[EXPLORER_INDEX])
         files[f"{urls.GENERATED}/feed.xml"] = atom_feed(kb, config.site_url)
         files.update(bib_files(kb, graph, entries))
     return files
