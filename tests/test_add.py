@@ -396,7 +396,7 @@ def test_add_from_doi_offline_or_unknown(tree, monkeypatch):
 
     monkeypatch.setattr("urllib.request.urlopen", missing)
     result = run("--doi", "10.5555/nothing", "--root", root, *FLAGS)
-    assert result.exit_code == 1 and "Crossref has no record of DOI 10.5555/nothing" in result.output
+    assert result.exit_code == 1 and "Crossref API has no record of DOI 10.5555/nothing" in result.output
     assert run("--doi", "not-a-doi", "--root", root, *FLAGS).exit_code == 2
 
 

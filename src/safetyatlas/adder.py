@@ -228,18 +228,31 @@ def arxiv_id(text: str) -> str:
     return ident
 
 
-def fetch_arxiv(ident: str, *, timeout: float = 10.0) -> bytes:
-    """The arXiv API's Atom answer for one identifier; ``ImportProblem`` when it cannot be reached."""
-    request = urllib.request.Request(ARXIV_API.format(urllib.parse.quote(ident)), headers={"User-Agent": f"safetyatlas/{__version__}"})
+def fetch(url: str, *, service: str, what: str, fallback: str, timeout: float = 10.0) -> bytes:
+    """GET ``url`` from a metadata service; ``ImportProblem`` with a way on when it cannot answer.
+
+    ``fallback`` says where the user can get the BibTeX by hand (offline, or the service failed).
+    """
+    request = urllib.request.Request(url, headers={"User-Agent": f"safetyatlas/{__version__} (mailto:safetyatlas@users.noreply.github.com)"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.read()
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise ImportProblem(f"{service} has no record of {what}: check it at {fallback}") from None
+        raise ImportProblem(f"{service} answered {exc.code} for {what}; try again later, or save the BibTeX from {fallback} to a file and run 'safetyatlas add FILE'") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ImportProblem(
-            f"cannot reach the arXiv API to fetch {ident} ({reason}); you seem to be offline. "
-            f"Save the BibTeX from https://arxiv.org/abs/{ident} ('Export BibTeX Citation') to a file and run 'safetyatlas add FILE' instead"
+            f"cannot reach the {service} to fetch {what} ({reason}); you seem to be offline. "
+            f"Save the BibTeX from {fallback} to a file and run 'safetyatlas add FILE' instead"
         ) from None
+
+
+def fetch_arxiv(ident: str, *, timeout: float = 10.0) -> bytes:
+    """The arXiv API's Atom answer for one identifier."""
+    return fetch(ARXIV_API.format(urllib.parse.quote(ident)), service="arXiv API", what=ident,
+                 fallback=f"https://arxiv.org/abs/{ident} ('Export BibTeX Citation')", timeout=timeout)
 
 
 @dataclass(frozen=True)
@@ -294,21 +307,9 @@ def doi_id(text: str) -> str:
 
 
 def fetch_crossref(doi: str, *, timeout: float = 10.0) -> bytes:
-    """Crossref's JSON record for one DOI; ``ImportProblem`` when it cannot be reached or has none."""
-    request = urllib.request.Request(CROSSREF_API.format(urllib.parse.quote(doi, safe="/")), headers={"User-Agent": f"safetyatlas/{__version__} (mailto:safetyatlas@users.noreply.github.com)"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            raise ImportProblem(f"Crossref has no record of DOI {doi}: check it at https://doi.org/{doi}") from None
-        raise ImportProblem(f"Crossref answered {exc.code} for DOI {doi}; try again later, or save the publisher's BibTeX to a file and run 'safetyatlas add FILE'") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ImportProblem(
-            f"cannot reach the Crossref API to fetch {doi} ({reason}); you seem to be offline. "
-            f"Save the BibTeX from https://doi.org/{doi} (the publisher's 'Cite' button) to a file and run 'safetyatlas add FILE' instead"
-        ) from None
+    """Crossref's JSON record for one DOI."""
+    return fetch(CROSSREF_API.format(urllib.parse.quote(doi, safe="/")), service="Crossref API", what=f"DOI {doi}",
+                 fallback=f"https://doi.org/{doi} (the publisher's 'Cite' button)", timeout=timeout)
 
 
 def crossref_bibtex(answer: bytes | str, doi: str) -> str:
