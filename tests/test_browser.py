@@ -249,3 +249,19 @@ def test_explorer_works_from_disk(browser, site, kb):
     context.close()
     # Material's own search worker cannot start from file:// (its offline plugin is not used yet): not ours
     assert [e for e in errors if "search_index" not in e] == [] and outside == []
+
+
+def test_explorer_on_a_phone_has_no_horizontal_overflow_and_folds_its_filters(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto(site + "generated/explorer/", wait_until="networkidle")
+    page.wait_for_selector("#sa-explorer tbody tr")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not page.locator("#sa-explorer .sa-filters").is_visible()
+    page.locator("#sa-explorer .sa-toggle").click()
+    assert page.locator("#sa-explorer .sa-filters").is_visible()
+    assert page.locator("#sa-explorer .sa-toggle").get_attribute("aria-expanded") == "true"
+    page.locator("input[name=q]").fill("zzzz-no-such-paper")
+    page.locator("input[name=q]").dispatch_event("input")
+    page.wait_for_function("document.querySelector('#sa-explorer .sa-count').textContent.includes('nothing matches')")
+    context.close()

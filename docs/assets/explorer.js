@@ -82,7 +82,13 @@
       el("th", { "data-sort": "year-asc", text: "Year" }), el("th", { "data-sort": "venue", text: "Venue" }),
       el("th", { text: "Classification" }))), el("tbody"));
     const more = el("button", { type: "button", text: "Show more" });
-    root.replaceChildren(filters, el("div", { class: "sa-bar" }, count, reset, bib), table, more);
+    // on a phone the filters fold behind one button (CSS shows them when the root has sa-open)
+    const toggle = el("button", { type: "button", class: "sa-toggle", "aria-expanded": "false", text: "Filters" });
+    toggle.addEventListener("click", () => {
+      const open = root.classList.toggle("sa-open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+    root.replaceChildren(toggle, filters, el("div", { class: "sa-bar" }, count, reset, bib), table, more);
     Object.assign(controls, { count, table, more });
     const TAXONOMY = new Set(["family", "threat", "side", "category"]);
     for (const name of FIELDS) {
@@ -201,7 +207,7 @@
   let indexUrl = null;  // paper links are relative to the JSON index; resolved once per paper
   let drawn = "";  // the rows on screen: a keystroke that leaves them as they are does not touch the table
   function render() {
-    controls.count.textContent = current.length + " of " + papers.length + " papers";
+    controls.count.textContent = current.length + " of " + papers.length + " papers" + (current.length ? "" : ": nothing matches; widen the filters or reset them");
     controls.count.dataset.count = current.length;
     controls.more.hidden = current.length <= shown;
     const visible = current.slice(0, shown);
