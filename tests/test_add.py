@@ -100,7 +100,7 @@ def test_duplicates_are_refused_naming_the_existing_record(tree, tmp_path, entry
     before = papers(root)
     result = run(bib(tmp_path, QI + entry), "--root", root, *FLAGS)
     assert result.exit_code == 1
-    assert f"in.bib:7: '" in result.output and f"{why} as papers/{existing}.yaml ({existing})" in result.output
+    assert "in.bib:7: '" in result.output and f"{why} as papers/{existing}.yaml ({existing})" in result.output
     assert "nothing was written" in result.output
     assert papers(root) == before  # the valid entry before it is not written either
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -183,7 +182,6 @@ def test_a_cache_file_that_is_a_link_is_ignored(tree, tmp_path, monkeypatch):
     assert len(cache.read(root)) == 0
 
 
-def test_damaged_entries_make_an_empty_cache(tree):
-    root = tree()
+def test_damaged_entries_make_an_empty_cache():
     blob = cache.ParseCache({b"k" * 16: "not a parse result"}).dumps()  # type: ignore[dict-item]
     assert len(cache.ParseCache.loads(blob)) == 0

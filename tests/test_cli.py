@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from safetyatlas.cli import main
@@ -100,3 +100,14 @@ def test_github_annotation_escapes_its_properties():
 
     d = Diagnostic("papers/a,b:c.yaml", 3, "title", "50% off\nnext", "fix it")
     assert as_github(d) == "::error file=papers/a%2Cb%3Ac.yaml,line=3,title=title::50%25 off%0Anext (fix it)"
+
+
+def test_the_code_passes_ruff():
+    """Lint in the test run (and so in CI): undefined names, unused variables and imports, syntax."""
+    import shutil
+    import subprocess
+    import sys
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    result = subprocess.run([ruff, "check", "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -242,7 +242,6 @@ class _Checks:
                             yield rec.at(loc + ("representative", k), f"categories[{i}].subcategories[{j}].representative[{k}]", f"paper '{pid}' is not classified under {node_id(s.id, c.id, sub.id)}", "classify it there or name another paper")
 
     def sections(self) -> Iterable[Diagnostic]:
-        kb = self.kb
         for rec in self.by_kind["section"].values():
             sec: Section = rec.model  # type: ignore[assignment]
             yield from self.ref(rec, ("chapter",), sec.chapter, "family")
@@ -252,7 +251,6 @@ class _Checks:
                 yield from self.ref(rec, ("threat",), sec.threat, "threat")
 
     def benchmarks(self) -> Iterable[Diagnostic]:
-        kb = self.kb
         for rec in self.by_kind["benchmark"].values():
             b: Benchmark = rec.model  # type: ignore[assignment]
             for i, f in enumerate(b.families):
@@ -272,7 +270,6 @@ class _Checks:
                     yield rec.at(("concerns", i), f"concerns[{i}]", f"'{ref}' is not a taxonomy node", did_you_mean(ref, kb.all_node_ids()) or "name a family, threat, scope (family.threat.side) or category")
 
     def papers(self) -> Iterable[Diagnostic]:
-        kb = self.kb
         for rec in self.by_kind["paper"].values():
             p: Paper = rec.model  # type: ignore[assignment]
             if p.venue is not None:
