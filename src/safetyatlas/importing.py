@@ -9,7 +9,7 @@ out). For each paper of the list (entries with one key are one paper):
 - **excluded before** (``taxonomy/exclusions.yaml``), or in a topic the adapter marks out of
   scope: not imported; out-of-scope entries are recorded as exclusions with the reason, once.
 - **new**: a record with the list's facts made ours — title (the arXiv metadata's when it has
-  the paper), authors (the list's, else the metadata's, split by BibTeX's name rules), venue
+  the paper, which lists sometimes cut short), authors (the list's, else the metadata's, split by BibTeX's name rules), venue
   through the one venue resolver, year, arXiv id/DOI/URL, code link — placed by the list's
   badges and topic at (family, threat, side); curators then classify it to a subcategory.
   An entry with no known author is left *pending* (reported, not written): no record without
@@ -164,7 +164,7 @@ def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, met
         if not names:
             plan.pending.append((first, "no source gives its authors"))
             continue
-        title = squash_space(m["title"]) if m and normalise_title(m["title"]) == normalise_title(first.title) else first.title
+        title = squash_space(m["title"]) if m else first.title  # the paper's own title: lists shorten and re-case titles
         match = resolver.resolve(venue_text) if venue_text else None
         arxiv = first.arxiv or (m["arxiv"] if m else None)
         venue = match.venue if match and match.venue else (kb.venues.get("arxiv") if arxiv else None)
