@@ -141,3 +141,14 @@ def test_an_unknown_source_is_a_clear_error(tree):
     kb, _ = load_kb(tree())
     plan = plan_import(kb, "lm-ssp", parse_lmssp(PEERS / "lm-ssp"))
     assert "no source 'lm-ssp'" in plan.problems[0].message
+
+
+def test_an_exclusion_holds_whatever_key_the_entry_is_found_by(base, tmp_path):
+    """Recorded under the arXiv id the metadata gives, it still holds for a list entry that links elsewhere."""
+    meta = tmp_path / "meta.jsonl"
+    meta.write_text((PEERS / "metadata.jsonl").read_text() + '{"arxiv": "2508.00009", "title": "Findings Paper on Invented Jailbreaks", "authors": ["Eve Example"], "submitted": "2025-08-01", "categories": [], "abstract": "x"}\n')
+    (base / "taxonomy" / "exclusions.yaml").write_text("- {source: lm-ssp, key: '2508.00009', title: Findings Paper on Invented Jailbreaks, reason: out of scope for the test}\n")
+    kb, _ = load_kb(base)
+    plan = plan_import(kb, "lm-ssp", parse_lmssp(PEERS / "lm-ssp"), metadata=read_metadata(meta))
+    assert "Findings Paper on Invented Jailbreaks" not in [p.title for p in plan.new]
+    assert plan.skipped == 1

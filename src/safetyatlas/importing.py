@@ -152,7 +152,7 @@ def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, met
             if update:
                 changed[before.id] = Paper.model_validate({**before.model_dump(), **update})
             continue
-        if key in excluded:
+        if excluded & {key, known_arxiv, f"title:{normalise_title(first.title)}"}:  # recorded under any of its keys
             plan.skipped += 1
             continue
         if first.topic in out_of_scope:
