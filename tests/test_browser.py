@@ -265,3 +265,22 @@ def test_explorer_on_a_phone_has_no_horizontal_overflow_and_folds_its_filters(br
     page.locator("input[name=q]").dispatch_event("input")
     page.wait_for_function("document.querySelector('#sa-explorer .sa-count').textContent.includes('nothing matches')")
     context.close()
+
+
+def test_ticked_papers_download_as_bibtex_that_parses_back(page, kb):
+    import bibtexparser
+
+    open_page(page, "generated/explorer/#q=jailbreak")
+    page.wait_for_selector("#sa-explorer tbody tr")
+    boxes = page.locator("#sa-explorer tbody input[type=checkbox]")
+    ids = [boxes.nth(i).get_attribute("data-id") for i in (0, 2)]
+    boxes.nth(0).check()
+    boxes.nth(2).check()
+    assert page.locator("#sa-explorer .sa-picked").first.inner_text() == "Copy BibTeX of ticked (2)"
+    with page.expect_download() as info:
+        page.locator("#sa-explorer button", has_text="Download ticked").click()
+    library = bibtexparser.parse_string(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert sorted(e.key for e in library.entries) == sorted(ids)
+    assert all(e.key in kb.papers and "title" in e.fields_dict for e in library.entries)
+    page.locator("#sa-explorer button", has_text="Tick all shown").click()
+    assert page.locator("#sa-explorer .sa-picked").first.inner_text() == f"Copy BibTeX of ticked ({page.locator('#sa-explorer tbody tr').count()})"

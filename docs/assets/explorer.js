@@ -7,6 +7,7 @@
   const PAGE = 50;  // rows per render; 'Show more' adds more. Keeps a keystroke cheap at 20,000 papers
   const FIELDS = ["q", "family", "threat", "side", "category", "subcategory", "venue", "from", "to", "sort"];
   let data, papers, shown = PAGE, bibCache = null;
+  const picked = new Set();  // papers the user ticked; their BibTeX can be copied or downloaded
   const el = (tag, attrs, ...kids) => {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) (k === "text" ? (e.textContent = v) : e.setAttribute(k, v));
@@ -77,6 +78,9 @@
     const count = el("span", { class: "sa-count", "aria-live": "polite" });
     const reset = el("button", { type: "button", text: "Reset filters" });
     const bib = el("button", { type: "button", text: "Download BibTeX of this selection" });
+    const pickAll = el("button", { type: "button", text: "Tick all shown" });
+    const copyPicked = el("button", { type: "button", class: "sa-picked", text: "Copy BibTeX of ticked (0)", disabled: "" });
+    const savePicked = el("button", { type: "button", class: "sa-picked", text: "Download ticked", disabled: "" });
     const table = el("table", {}, el("thead", {}, el("tr", {},
       el("th", { "data-sort": "title", text: "Title" }), el("th", { text: "Authors" }),
       el("th", { "data-sort": "year-asc", text: "Year" }), el("th", { "data-sort": "venue", text: "Venue" }),
@@ -88,8 +92,28 @@
       const open = root.classList.toggle("sa-open");
       toggle.setAttribute("aria-expanded", String(open));
     });
-    root.replaceChildren(toggle, filters, el("div", { class: "sa-bar" }, count, reset, bib), table, more);
-    Object.assign(controls, { count, table, more });
+    root.replaceChildren(toggle, filters, el("div", { class: "sa-bar" }, count, reset, bib),
+      el("div", { class: "sa-bar" }, pickAll, copyPicked, savePicked), table, more);
+    Object.assign(controls, { count, table, more, copyPicked, savePicked });
+    pickAll.addEventListener("click", () => {
+      controls.table.querySelectorAll("tbody input[type=checkbox]").forEach(box => { box.checked = true; picked.add(box.dataset.id); });
+      updatePicked();
+    });
+    table.addEventListener("change", e => {
+      const box = e.target;
+      if (!box.matches || !box.matches("input[type=checkbox]")) return;
+      box.checked ? picked.add(box.dataset.id) : picked.delete(box.dataset.id);
+      updatePicked();
+    });
+    copyPicked.addEventListener("click", async () => {
+      const text = await bibOf([...picked]);
+      try { await navigator.clipboard.writeText(text); }
+      catch (err) {  // no clipboard API (a page opened from disk): select a text area and copy
+        const area = el("textarea", {}); area.value = text; document.body.append(area); area.select(); document.execCommand("copy"); area.remove();
+      }
+      copyPicked.textContent = "Copied " + picked.size + " entries";
+    });
+    savePicked.addEventListener("click", async () => save(await bibOf([...picked]), "safetyatlas-ticked.bib"));
     const TAXONOMY = new Set(["family", "threat", "side", "category"]);
     for (const name of FIELDS) {
       controls[name].addEventListener(name === "q" || name === "from" || name === "to" ? "input" : "change", () => {
@@ -215,7 +239,7 @@
     if (key === drawn) return;
     drawn = key;
     const rows = visible.map(p => el("tr", { "data-id": p.id },
-      el("td", {}, el("a", { href: p.href || (p.href = new URL(data.paper_url.replace("ID", p.id), indexUrl).href), text: p.title }),
+      el("td", {}, el("input", Object.assign({ type: "checkbox", "data-id": p.id, "aria-label": "Tick " + p.title }, picked.has(p.id) ? { checked: "" } : {})), " ", el("a", { href: p.href || (p.href = new URL(data.paper_url.replace("ID", p.id), indexUrl).href), text: p.title }),
         ...(p.short ? [" ", el("span", { class: "sa-short", text: p.short })] : [])),
       el("td", { text: p.authors }), el("td", { text: String(p.year) }),
       el("td", { text: p.venue >= 0 ? data.venues[p.venue][1] : "" }),
@@ -223,7 +247,17 @@
     controls.table.tBodies[0].replaceChildren(...rows);
   }
 
-  async function downloadBib() {
+  function updatePicked() {
+    controls.copyPicked.textContent = "Copy BibTeX of ticked (" + picked.size + ")";
+    for (const b of [controls.copyPicked, controls.savePicked]) picked.size ? b.removeAttribute("disabled") : b.setAttribute("disabled", "");
+  }
+
+  function save(body, name) {
+    const a = el("a", { href: URL.createObjectURL(new Blob([body], { type: "application/x-bibtex" })), download: name });
+    document.body.append(a); a.click(); a.remove();
+  }
+
+  async function bibOf(ids) {
     if (!bibCache) {
       const text = await (await fetch(root.dataset.bib)).text();
       bibCache = {};
@@ -232,8 +266,10 @@
         if (m) bibCache[m[1]] = chunk.trim();
       }
     }
-    const body = current.map(p => bibCache[p.id]).filter(Boolean).join("\n\n") + "\n";
-    const a = el("a", { href: URL.createObjectURL(new Blob([body], { type: "application/x-bibtex" })), download: "safetyatlas-selection.bib" });
-    document.body.append(a); a.click(); a.remove();
+    return ids.map(id => bibCache[id]).filter(Boolean).join("\n\n") + "\n";
+  }
+
+  async function downloadBib() {
+    save(await bibOf(current.map(p => p.id)), "safetyatlas-selection.bib");
   }
 })();
