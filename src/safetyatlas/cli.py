@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .errors import SafetyAtlasError, ValidationFailed
-from .graph import build_graph, count_by, coverage
+from .graph import build_graph, content_figures, count_by, coverage
 from .cliutil import load_or_fail, report, root_option
 from .cliutil import root_path as _root
 
@@ -72,37 +72,6 @@ def validate(path: str, strict: bool, quiet: bool, fmt: str) -> None:
     report(warnings)
     if not quiet:
         click.echo(f"ok: {len(kb.papers)} papers, {len(kb.scopes)} taxonomy scopes, {len(kb.benchmarks)} benchmarks, {len(warnings)} warning(s)")
-
-
-def content_figures(kb) -> dict:
-    """The content-quality figures ``stats`` reports: identifiers, summaries, taxonomy use, sources."""
-    from collections import Counter
-
-    papers = list(kb.papers.values())
-    per_sub: Counter = Counter()
-    for p in papers:
-        for node in {c.node for c in p.classifications if c.complete}:
-            per_sub[node] += 1
-    all_subs = [f"{s.id}.{c.id}.{sub.id}" for s in kb.scopes.values() for c in s.categories for sub in c.subcategories]
-    by_source: Counter = Counter(src for p in papers for src in p.listed_in)
-    overlaps: dict[str, dict[str, int]] = {}
-    for p in papers:
-        for a in p.listed_in:
-            for b in p.listed_in:
-                if a != b:
-                    overlaps.setdefault(a, {}).setdefault(b, 0)
-                    overlaps[a][b] += 1
-    return {
-        "papers_with_summary": sum(1 for p in papers if p.summary),
-        "papers_with_code": sum(1 for p in papers if p.code),
-        "venue_arxiv": sum(1 for p in papers if p.venue == "arxiv"),
-        "background_papers": sum(1 for p in papers if p.classifications and all(c.role == "background" for c in p.classifications)),
-        "subcategories_used": sum(1 for n in all_subs if per_sub[n]),
-        "single_paper_subcategories": sum(1 for n in all_subs if per_sub[n] == 1),
-        "empty_subcategories": sum(1 for n in all_subs if per_sub[n] == 0),
-        "by_source": dict(by_source.most_common()),
-        "source_overlaps": overlaps,
-    }
 
 
 @main.command()

@@ -132,3 +132,34 @@ def recently_added(papers: Iterable[Paper], limit: int | None = None) -> list[Pa
     dated.sort(key=lambda p: (p.title.casefold(), p.id))
     dated.sort(key=lambda p: (p.added, p.year), reverse=True)  # stable: keeps the title order within a day and year
     return dated[:limit] if limit is not None else dated
+
+
+def content_figures(kb: KnowledgeBase) -> dict:
+    """The content-quality figures ``stats`` reports: identifiers, summaries, taxonomy use, sources."""
+    from collections import Counter
+
+    papers = list(kb.papers.values())
+    per_sub: Counter = Counter()
+    for p in papers:
+        for node in {c.node for c in p.classifications if c.complete}:
+            per_sub[node] += 1
+    all_subs = [f"{s.id}.{c.id}.{sub.id}" for s in kb.scopes.values() for c in s.categories for sub in c.subcategories]
+    by_source: Counter = Counter(src for p in papers for src in p.listed_in)
+    overlaps: dict[str, dict[str, int]] = {}
+    for p in papers:
+        for a in p.listed_in:
+            for b in p.listed_in:
+                if a != b:
+                    overlaps.setdefault(a, {}).setdefault(b, 0)
+                    overlaps[a][b] += 1
+    return {
+        "papers_with_summary": sum(1 for p in papers if p.summary),
+        "papers_with_code": sum(1 for p in papers if p.code),
+        "venue_arxiv": sum(1 for p in papers if p.venue == "arxiv"),
+        "background_papers": sum(1 for p in papers if p.classifications and all(c.role == "background" for c in p.classifications)),
+        "subcategories_used": sum(1 for n in all_subs if per_sub[n]),
+        "single_paper_subcategories": sum(1 for n in all_subs if per_sub[n] == 1),
+        "empty_subcategories": sum(1 for n in all_subs if per_sub[n] == 0),
+        "by_source": dict(by_source.most_common()),
+        "source_overlaps": overlaps,
+    }

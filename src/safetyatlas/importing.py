@@ -143,10 +143,10 @@ def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, met
                 update["listed_in"] = tuple(sorted({*before.listed_in, source}))
             if code and not before.code:
                 update["code"] = code
-            if venue_text and before.venue == "arxiv" and (m := resolver.resolve(venue_text)).venue and m.venue.id != "arxiv":
-                proposal = f"venue arxiv -> {m.venue.id} {m.year or ''}".strip()
+            if venue_text and before.venue == "arxiv" and (published := resolver.resolve(venue_text)).venue and published.venue.id != "arxiv":
+                proposal = f"venue arxiv -> {published.venue.id} {published.year or ''}".strip()
                 if force:
-                    update.update(venue=m.venue.id, entry_type=m.venue.entry_type, **({"year": m.year} if m.year else {}))
+                    update.update(venue=published.venue.id, entry_type=published.venue.entry_type, **({"year": published.year} if published.year else {}))
                 else:
                     plan.proposed.append((before.id, proposal))
             if update:

@@ -250,7 +250,8 @@ class Planner:
         every = self.papers_under(nid)
         papers = self.kb.papers
         context = [i for i in every if all(c.role == "background" for c in papers[i].classifications)]
-        ids = [i for i in every if i not in set(context)] if context else every
+        background = set(context)
+        ids = [i for i in every if i not in background] if context else every
         rows = self.rows(ids, path)
         by_year: list[dict[str, Any]] = []
         for r in rows:  # newest first already: one heading per year
