@@ -8,9 +8,10 @@ import yaml
 from click.testing import CliRunner
 
 from safetyatlas.cli import main
+from safetyatlas.errors import ValidationFailed
 from safetyatlas.importing import plan_import, read_metadata, run_import, split_name
 from safetyatlas.kb import load_kb
-from safetyatlas.peerlists import parse_jailbreak_list, parse_lmssp, parse_unlearning_list
+from safetyatlas.peerlists import parse_jailbreak_list, parse_lmssp, parse_openredteaming, parse_unlearning_list
 
 from conftest import FIXTURES
 
@@ -20,6 +21,7 @@ SOURCES = """
 - {id: lm-ssp, name: Awesome-LM-SSP, repository: 'https://github.com/CryptoAILab/Awesome-LM-SSP', license: Apache-2.0, commit: 56d0110, description: A large list.}
 - {id: jailbreak-list, name: Awesome-Jailbreak-on-LLMs, repository: 'https://github.com/yueliu1999/Awesome-Jailbreak-on-LLMs', license: MIT, description: Jailbreak tables.}
 - {id: unlearning-list, name: awesome-llm-unlearning, repository: 'https://github.com/chrisliu298/awesome-llm-unlearning', license: Apache-2.0, description: Unlearning papers.}
+- {id: openredteaming, name: OpenRedTeaming, repository: 'https://github.com/Libr-AI/OpenRedTeaming', license: MIT, description: Red-teaming papers.}
 """
 EXTRA_FAMILY = "- {id: vlm, name: Vision-language models, short: VLM, description: Models that read images and text.}\n"
 EXTRA_THREAT = "- {id: unlearning, name: Machine unlearning, attack_name: Attacks on unlearning, defense_name: Unlearning methods, description: Forgetting chosen data.}\n"
@@ -59,6 +61,50 @@ def test_jailbreak_and_unlearning_adapters():
     assert un[1].url == "https://openreview.net/forum?id=AbCdEf123" and un[1].venue is None and un[1].code is None
 
 
+def test_openredteaming_adapter_reads_wrapped_entries_and_drops_broken_links():
+    entries = parse_openredteaming(PEERS / "openredteaming")
+    assert [(e.title, e.topic) for e in entries] == [
+        ("An Invented Guard for Vision-Language Models", "defenses/inference-time-defenses"),
+        ("A Wrapped Title About Invented Refusal Filters", "defenses/inference-time-defenses"),
+        ("Invented Safety Tuning on a Published Venue", "defenses/training-time-defenses"),
+        ("Invented Attack: Jailbreaking Chat Models with Made-up Riddles", "multimodal-red-teaming/attack-strategies"),
+    ]
+    guard, wrapped, tuning, riddles = entries
+    assert guard.arxiv == "2510.00002" and guard.authors == ("Carol Sample",) and guard.year == 2025
+    # the list's link "arxiv.org/abs/2311.176" is cut short: no arXiv id, and no broken link kept either
+    assert (wrapped.arxiv, wrapped.url) == (None, None) and wrapped.authors == ("Erin Writer", "Frank de la Cruz")
+    assert tuning.url == "https://openreview.net/forum?id=XyZ123abc" and tuning.authors == ("Grace Hopper",)  # "et al." is not a person
+    assert riddles.line == 3 and riddles.path == "paper_list/07 - Multimodal Red Teaming.md"
+
+
+def test_openredteaming_import_places_by_theme(base):
+    plan = run_import(base, "openredteaming", PEERS / "openredteaming")
+    nodes = {p.title: p.classifications[0].node for p in plan.new}
+    assert nodes["An Invented Guard for Vision-Language Models"] == "llm.jailbreak.defense"
+    assert nodes["Invented Attack: Jailbreaking Chat Models with Made-up Riddles"] == "vlm.jailbreak.attack"
+    wrapped = next(p for p in plan.new if p.title.startswith("A Wrapped"))
+    assert (wrapped.arxiv, wrapped.url, wrapped.year, wrapped.venue) == (None, None, 2023, None)
+    again = run_import(base, "openredteaming", PEERS / "openredteaming")
+    assert again.files == {} and again.unchanged == 4
+
+
+def test_a_second_metadata_file_gives_the_authors_a_list_lacks(base):
+    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"])
+    plan = run_import(base, "jailbreak-list", PEERS / "jailbreak-list", metadata=[PEERS / "metadata.jsonl", PEERS / "found-authors.jsonl"])
+    assert plan.pending == []
+    [found] = [p for p in plan.new if p.arxiv == "2402.00005"]
+    assert [a.family for a in found.authors] == ["Finder"] and found.title == "Another Invented Black-box Jailbreak"
+
+
+def test_a_broken_metadata_line_is_a_clear_error(tmp_path):
+    bad = tmp_path / "m.jsonl"
+    bad.write_text('{"arxiv": "2401.00001", "title": "T", "authors": []}\n{"title": "no id"}\n')
+    with pytest.raises(ValidationFailed) as caught:
+        read_metadata(bad)
+    [d] = caught.value.diagnostics
+    assert d.line == 2 and "not a metadata line" in d.message
+
+
 def test_names_split_by_bibtex_rules():
     assert split_name("Ludwig van der Berg").family == "van der Berg"
     assert split_name("Bob de Tester").given == "Bob"
@@ -85,31 +131,31 @@ def test_plan_new_known_excluded_and_pending(base):
 
 
 def test_running_twice_changes_nothing_the_second_time(base):
-    first = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
+    first = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"])
     assert first.new and first.files
     excluded = yaml.safe_load((base / "taxonomy" / "exclusions.yaml").read_text())
     assert excluded[0]["source"] == "lm-ssp" and excluded[0]["key"] == "2401.00004"
-    second = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
+    second = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"])
     assert second.files == {} and second.new == [] and second.skipped == 1
     load_kb(base, strict=False)
 
 
 def test_a_hand_edit_is_never_overwritten_and_venues_are_only_proposed(base):
-    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
+    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"])
     kb, _ = load_kb(base)
     pid = next(p.id for p in kb.papers.values() if p.arxiv == "2511.00001")
     path = base / "papers" / f"{pid}.yaml"
     edited = path.read_text().replace("venue: neurips", "venue: arxiv").replace("entry_type: inproceedings", "entry_type: misc")
     path.write_text(edited)
-    plan = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
+    plan = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"])
     assert path.read_text() == edited and plan.proposed == [(pid, "venue arxiv -> neurips 2025")]
-    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl", force=True)
+    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"], force=True)
     assert "venue: neurips" in path.read_text()
 
 
 def test_two_lists_one_paper(base):
-    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=PEERS / "metadata.jsonl")
-    plan = run_import(base, "jailbreak-list", PEERS / "jailbreak-list", metadata=PEERS / "metadata.jsonl")
+    run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"])
+    plan = run_import(base, "jailbreak-list", PEERS / "jailbreak-list", metadata=[PEERS / "metadata.jsonl"])
     kb, _ = load_kb(base)
     riddles = next(p for p in kb.papers.values() if p.arxiv == "2511.00001")
     assert riddles.listed_in == ("jailbreak-list", "lm-ssp")

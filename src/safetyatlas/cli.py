@@ -16,6 +16,7 @@ from .errors import SafetyAtlasError, ValidationFailed
 from .graph import build_graph, content_figures, count_by, coverage
 from .cliutil import load_or_fail, report, root_option
 from .cliutil import root_path as _root
+from .peerlists import ADAPTERS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -265,17 +266,17 @@ def import_list(list_file: str, root: str, force: bool, dry_run: bool) -> None:
 
 
 @main.command("import")
-@click.argument("source", type=click.Choice(["survey", "lm-ssp", "jailbreak-list", "unlearning-list"]))
+@click.argument("source", type=click.Choice(["survey", *ADAPTERS]))
 @click.argument("path", type=click.Path(exists=True))
 @root_option
-@click.option("--metadata", type=click.Path(exists=True, dir_okay=False), help="arXiv metadata (JSON lines: arxiv, title, authors, ...) for titles and authors the list lacks.")
+@click.option("--metadata", type=click.Path(exists=True, dir_okay=False), multiple=True, help="arXiv metadata (JSON lines: arxiv, title, authors, ...) for titles and authors the list lacks; repeat to add files (a later file wins for the same id).")
 @click.option("--force", is_flag=True, help="Also apply proposed updates (a published venue replacing arXiv).")
 @click.option("--dry-run", is_flag=True, help="Print the plan as a table; write nothing.")
-def import_source(source: str, path: str, root: str, metadata: str | None, force: bool, dry_run: bool) -> None:
+def import_source(source: str, path: str, root: str, metadata: tuple[str, ...], force: bool, dry_run: bool) -> None:
     """Import a peer paper list through its adapter: new papers, provenance, exclusions.
 
-    PATH is the list as published: the repository folder for lm-ssp, jailbreak-list and
-    unlearning-list; the Markdown file for survey (the same as 'import-list'). Papers already in
+    PATH is the list as published: the repository folder for lm-ssp, jailbreak-list,
+    unlearning-list and openredteaming; the Markdown file for survey (the same as 'import-list'). Papers already in
     the base gain the source in 'listed_in' (and a missing code link); a published venue where a
     record says arXiv is proposed, applied with --force; topics outside the survey's scope are
     recorded in taxonomy/exclusions.yaml once. Re-running on the same list changes nothing.
@@ -291,7 +292,7 @@ def import_source(source: str, path: str, root: str, metadata: str | None, force
     from .importing import plan_table, run_import as run_peer_import
 
     try:
-        plan = run_peer_import(_root(root), source, Path(path), metadata=Path(metadata) if metadata else None, force=force, dry_run=dry_run)
+        plan = run_peer_import(_root(root), source, Path(path), metadata=[Path(m) for m in metadata], force=force, dry_run=dry_run)
     except ValidationFailed as exc:
         report(exc.diagnostics)
         click.echo("nothing was written", err=True)

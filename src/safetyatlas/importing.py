@@ -69,19 +69,26 @@ def placement(entries: list[ListEntry]) -> Classification:
     badges = {b.casefold() for e in entries for b in e.badges}
     family = "vlm" if "vlm" in badges else "dm" if "diffusion" in badges else "llm-agent" if "agent" in badges or any(e.topic == "security/agent" for e in entries) else "llm"
     topic = entries[0].topic
-    threat = _TOPIC_THREAT.get(topic) or ("jailbreak" if entries[0].source == "jailbreak-list" else None)
+    if entries[0].source == "openredteaming" and topic.startswith("multimodal"):
+        family = "vlm"
+    threat = _TOPIC_THREAT.get(topic) or ("jailbreak" if entries[0].source in ("jailbreak-list", "openredteaming") else None)
     side = "defense" if "defense" in badges or "defense" in topic.casefold() or threat in ("unlearning", "safety-alignment") else "attack"
     return Classification(family=family, threat=threat, side=side if threat else None)
 
 
-def read_metadata(path: Path) -> dict[str, dict]:
-    """arXiv metadata (one JSON object a line: arxiv, title, authors, submitted, ...) by arXiv id."""
+def read_metadata(*paths: Path) -> dict[str, dict]:
+    """arXiv metadata (one JSON object a line: arxiv, title, authors, submitted, ...) by arXiv id; a later file wins."""
     out: dict[str, dict] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                m = json.loads(line)
-                out[m["arxiv"]] = m
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    m = json.loads(line)
+                    out[m["arxiv"]] = m
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise ValidationFailed([Diagnostic(str(path), n, "", f"not a metadata line ({exc})", "one JSON object a line with at least 'arxiv', 'title' and 'authors'")]) from exc
     return out
 
 
@@ -206,14 +213,14 @@ def _differences(before: Paper, after: Paper) -> list[str]:
     return [k for k in Paper.model_fields if getattr(before, k) != getattr(after, k)]
 
 
-def run_import(root: Path, source: str, folder: Path, *, metadata: Path | None = None, force: bool = False, dry_run: bool = False) -> ImportPlan:
+def run_import(root: Path, source: str, folder: Path, *, metadata: Iterable[Path] = (), force: bool = False, dry_run: bool = False) -> ImportPlan:
     """Parse ``folder`` with the source's adapter, plan, validate the base as it would be, write all or nothing."""
     from .staging import check_after, load_checked
     from .store import write_files
 
     kb, checked = load_checked(root)
     entries = ADAPTERS[source](folder)
-    plan = plan_import(kb, source, entries, metadata=read_metadata(metadata) if metadata else None, force=force)
+    plan = plan_import(kb, source, entries, metadata=read_metadata(*metadata), force=force)
     if any(d.severity == "error" for d in plan.problems):
         raise ValidationFailed(plan.problems)
     after = check_after(checked, plan.files)

@@ -11,6 +11,7 @@ pipeline's job (``importing.py``).
 | ``lm-ssp`` | CryptoAILab/Awesome-LM-SSP | ``collection/paper/<area>/<topic>.md`` bullets ``- [YYYY/MM] **[title](link)**`` + badges |
 | ``jailbreak-list`` | yueliu1999/Awesome-Jailbreak-on-LLMs | Markdown tables under headings: time, title, venue, paper link, code link |
 | ``unlearning-list`` | chrisliu298/awesome-llm-unlearning | bullets by year: title link, authors, date, venue, code |
+| ``openredteaming`` | Libr-AI/OpenRedTeaming | ``paper_list/NN - Theme.md``: ``- **title** [[Paper](link)] <br />`` then ``authors (year)<br />`` |
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Callable, Iterable
 from .ids import find_arxiv, normalise_doi, normalise_url
 from .text import squash_space
 
-__all__ = ["ListEntry", "ADAPTERS", "by_key", "parse_lmssp", "parse_jailbreak_list", "parse_unlearning_list"]
+__all__ = ["ListEntry", "ADAPTERS", "by_key", "parse_lmssp", "parse_jailbreak_list", "parse_unlearning_list", "parse_openredteaming"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,9 @@ def _links(text: str) -> tuple[str | None, str | None, str | None]:
     url = text.strip()
     arxiv = find_arxiv(url)
     doi = normalise_doi(url) if "doi" in url.casefold() else None
-    return arxiv, doi, (None if arxiv or doi else normalise_url(url) if url.startswith("http") else None)
+    if arxiv or doi or not url.startswith("http") or "arxiv.org/" in url.casefold():  # an arXiv link without a whole id is a list's typo, not a link
+        return arxiv, doi, None
+    return arxiv, doi, normalise_url(url)
 
 
 def _clean_title(text: str) -> str:
@@ -174,10 +177,46 @@ def parse_unlearning_list(folder: Path) -> list[ListEntry]:
     return entries
 
 
+# --- OpenRedTeaming ------------------------------------------------------------------------------
+
+_ORT_ENTRY = re.compile(
+    r"^- \*\*(?P<title>[^*]+?)\s*\*\*\s*\\\[\[Paper\]\((?P<link>[^)]*?)\s*\)\\\]\s*<br\s*/>\s*\n"
+    r"(?P<authors>[^\n]*?)\s*\((?P<year>\d{4})\)\s*<br\s*/>",
+    re.M,
+)
+
+
+def parse_openredteaming(folder: Path) -> list[ListEntry]:
+    """OpenRedTeaming: ``paper_list/NN - Theme.md``; topic = ``theme/section`` (e.g. ``defenses/guardrails``).
+
+    An entry is ``- **title** \\[[Paper](link)\\] <br />`` (title and link may wrap) and a line
+    ``Given Family,  Given Family (year)<br />``.
+    """
+    entries: list[ListEntry] = []
+    for path in sorted((folder / "paper_list").glob("[0-9]* - *.md")):
+        text = path.read_text(encoding="utf-8")
+        theme = _slug(path.stem.split(" - ", 1)[1])
+        headings = [(h.start(), _slug(h.group(2))) for h in re.finditer(r"^(##)\s+(.+?)\s*$", text, re.M)]
+        for m in _ORT_ENTRY.finditer(text):
+            section = next((name for at, name in reversed(headings) if at < m.start()), "")
+            arxiv, doi, url = _links(m.group("link"))
+            authors = tuple(a.strip() for a in m.group("authors").split(",") if a.strip() and a.strip().casefold() not in ("et al.", "others"))
+            entries.append(ListEntry(
+                "openredteaming", str(path.relative_to(folder)), text.count("\n", 0, m.start()) + 1, _clean_title(m.group("title")),
+                f"{theme}/{section}" if section else theme, url, arxiv, doi, None, None, int(m.group("year")), None, authors,
+            ))
+    return entries
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
 ADAPTERS: dict[str, Callable[[Path], list[ListEntry]]] = {
     "lm-ssp": parse_lmssp,
     "jailbreak-list": parse_jailbreak_list,
     "unlearning-list": parse_unlearning_list,
+    "openredteaming": parse_openredteaming,
 }
 
 
