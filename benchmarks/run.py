@@ -5,7 +5,7 @@
     python benchmarks/run.py --sizes 600 --skip-browser --skip-serve
 
 For each N, a temporary copy of the project (templates/, docs/ without docs/generated/,
-mkdocs.yml, the real taxonomy/) gets N synthetic papers (``safetyatlas.synth``). A child
+mkdocs.yml, the real taxonomy/) gets N synthetic papers (``synth``). A child
 process then runs the build stage by stage (load, validate, graph, render, write, MkDocs) so
 its peak memory is the build's alone; a second child rebuilds the same generated docs with a
 bare ``mkdocs build``, so the ratio of our stages to MkDocs is measured side by side in one run
@@ -77,13 +77,10 @@ def say(text: str) -> None:
 
 def child_stages(root: Path, result: Path) -> None:
     """Our stages one by one in this (fresh) process: load, validate, graph, generate, write."""
-    from safetyatlas.errors import ValidationFailed
     from safetyatlas.graph import build_graph
-    from safetyatlas.kb import assemble, broken_kinds
-    from safetyatlas.load import load_tree
+    from safetyatlas.memory import fewer_collections
+    from safetyatlas.pipeline import open_base
     from safetyatlas.site import SiteConfig, generate, write_generated
-    from safetyatlas.tuning import fewer_collections
-    from safetyatlas.validate import check_records
 
     times: dict[str, float] = {}
 
@@ -95,16 +92,8 @@ def child_stages(root: Path, result: Path) -> None:
         say(f"    {name}: {times[name]:.2f} s")
 
     config = SiteConfig.read(root)
-    with fewer_collections():  # as load_kb and generate run
-        with stage("load"):
-            raws, problems = load_tree(root)
-        with stage("validate"):
-            checked, schema_problems = check_records(raws)
-            kb, ref_problems = assemble(checked, broken_kinds(problems + schema_problems))
-            errors = [d for d in problems + schema_problems + ref_problems if d.severity == "error"]
-            if errors:
-                raise ValidationFailed(errors)
-            del raws, checked  # as in load_kb: the raw records die with the validation
+    kb, _ = open_base(root, stage=stage)  # the pipeline every command uses, timed stage by stage
+    with fewer_collections():  # as generate runs
         with stage("graph"):
             build_graph(kb)
         with stage("generate"):
@@ -194,21 +183,21 @@ def child_profile(root: Path, out: Path) -> None:
     """Our stages again under cProfile (from a clean docs/generated), plus generate's parts timed alone."""
     from safetyatlas import site
     from safetyatlas.graph import build_graph
-    from safetyatlas.kb import load_kb
+    from safetyatlas.pipeline import open_base
 
     config = site.SiteConfig.read(root)
     shutil.rmtree(config.docs_dir / "generated", ignore_errors=True)
     profiler = cProfile.Profile()
     profiler.enable()
-    kb, _ = load_kb(root)
+    kb, _ = open_base(root)
     files = site.generate(kb, config)
     site.write_generated(config.docs_dir, files)
     profiler.disable()
 
     parts: dict[str, float] = {}
     try:  # generate's steps one by one (mirrors site.generate; diagnostic only)
-        from safetyatlas.outputs import atom_feed, bib_files, charts, explorer_index
-        from safetyatlas.pages import SiteInfo, plan_pages
+        from safetyatlas.site_data import atom_feed, bib_files, charts, explorer_index
+        from safetyatlas.planner import SiteInfo, plan_pages
         from safetyatlas.render import environment, render_pages
 
         def timed(name, fn, *args):
@@ -232,7 +221,7 @@ def child_profile(root: Path, out: Path) -> None:
 
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text)
-    text.write(f"# cProfile of load_kb + site.generate + site.write_generated, {len(kb.papers)} papers\n\n")
+    text.write(f"# cProfile of open_base + site.generate + site.write_generated, {len(kb.papers)} papers\n\n")
     text.write("## generate's parts, timed alone (seconds)\n\n")
     for name, seconds in parts.items():
         text.write(f"{name:<16}{seconds:8.2f}\n")
@@ -523,7 +512,7 @@ def machine() -> dict:
 
 
 def bench_size(n: int, work: Path, seed: int, browser: bool, profile: bool, out_dir: Path, keep: bool = False) -> dict:
-    from safetyatlas.synth import write_base
+    from synth import write_base
 
     say(f"\n== N = {n:,} papers ==")
     root = copy_project(work / f"n{n}", with_papers=False)

@@ -17,12 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from safetyatlas.kb import load_kb  # noqa: E402
+from safetyatlas.pipeline import open_base  # noqa: E402
 from safetyatlas.suggest import evaluate  # noqa: E402
 
 
 def main() -> None:
-    kb, _ = load_kb(ROOT)
+    kb, _ = open_base(ROOT)
     for label, use in (("title and authors", False), ("title, summary and authors", True)):
         t0 = time.perf_counter()
         e = evaluate(kb, use_summaries=use)

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safetyatlas import cli_cite
+from safetyatlas.cli import records as cli_records
 from safetyatlas.adder import arxiv_bibtex, arxiv_id
-from safetyatlas.cli_cite import add
+from safetyatlas.cli.records import add
 from safetyatlas.errors import ImportProblem, UsageProblem
-from safetyatlas.kb import load_kb
-from safetyatlas.store import SCHEMA_COMMENT
+from safetyatlas.pipeline import open_base
+from safetyatlas.writing import SCHEMA_COMMENT
 
 from conftest import FIXTURES, ROOT
 
@@ -33,7 +33,7 @@ ATOM = (FIXTURES / "arxiv" / "2310.03693.atom").read_bytes()
 
 @pytest.fixture(scope="module")
 def real_kb():
-    return load_kb(ROOT)[0]
+    return open_base(ROOT)[0]
 
 
 def run(*args, input: str | None = None):
@@ -57,7 +57,7 @@ def test_add_writes_one_correctly_named_record_that_validates(tree, tmp_path):
     assert "added papers/qi2024fine.yaml" in result.output
     text = (root / "papers/qi2024fine.yaml").read_text()
     assert text.startswith(SCHEMA_COMMENT)
-    kb, warnings = load_kb(root, strict=True)
+    kb, warnings = open_base(root, strict=True)
     qi = kb.papers["qi2024fine"]
     assert warnings == []
     assert (qi.title, qi.venue, qi.entry_type, qi.authors_truncated) == ("Fine-tuning Aligned LLMs Compromises Safety, Even When Users Do Not Intend To!", "neurips", "inproceedings", True)
@@ -74,7 +74,7 @@ def test_several_entries_from_stdin(tree):
     result = run("-", "--root", root, *FLAGS, input=QI + second)
     assert result.exit_code == 0, result.output
     assert {"qi2024fine.yaml", "roe2025another.yaml"} <= set(papers(root))
-    kb, _ = load_kb(root)
+    kb, _ = open_base(root)
     assert kb.papers["roe2025another"].venue == "arxiv" and kb.papers["roe2025another"].arxiv == "2501.00001"
 
 
@@ -152,22 +152,22 @@ def test_without_a_terminal_every_classification_flag_is_required(tree, tmp_path
 
 
 def test_in_a_terminal_missing_flags_are_prompted_for(tree, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_cite, "_interactive", lambda: True)
+    monkeypatch.setattr(cli_records, "_interactive", lambda: True)
     root = tree()
     result = run(bib(tmp_path, QI), "--root", root, "--family", "llm", input="0\njailbreak\nattack\nwhite-box\ngradient-based\n")
     assert result.exit_code == 0, result.output
     assert "Most likely classifications for" in result.output and "category (white-box, black-box)" in result.output
-    kb, _ = load_kb(root)
+    kb, _ = open_base(root)
     assert kb.papers["qi2024fine"].classifications[0].node == "llm.jailbreak.attack.white-box.gradient-based"
 
 
 def test_in_a_terminal_a_suggestion_can_be_picked(tree, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_cite, "_interactive", lambda: True)
+    monkeypatch.setattr(cli_records, "_interactive", lambda: True)
     root = tree()
     result = run(bib(tmp_path, QI), "--root", root, input="2\n")
     assert result.exit_code == 0, result.output
     picked = result.output.split("  2. ")[1].split()[0]
-    kb, _ = load_kb(root)
+    kb, _ = open_base(root)
     assert kb.papers["qi2024fine"].classifications[0].node == picked
 
 
@@ -186,7 +186,7 @@ def test_add_from_arxiv_uses_the_api_answer(tree, monkeypatch):
     result = run("--arxiv", "arXiv:2310.03693v1", "--root", root, *FLAGS)
     assert result.exit_code == 0, result.output
     assert asked == [("https://export.arxiv.org/api/query?id_list=2310.03693", 10.0)]
-    kb, _ = load_kb(root)
+    kb, _ = open_base(root)
     qi = kb.papers["qi2023fine"]
     assert (qi.arxiv, qi.venue, qi.entry_type, qi.year) == ("2310.03693", "arxiv", "misc", 2023)
     assert qi.title == "Fine-tuning Aligned Language Models Compromises Safety, Even When Users Do Not Intend To!"

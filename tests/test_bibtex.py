@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from safetyatlas.bibtex import latex_title, parse_bibtex, to_entry, write_bibtex
-from safetyatlas.cli_cite import export
+from safetyatlas.cli.records import export
 from safetyatlas.errors import UsageProblem
-from safetyatlas.kb import load_kb
+from safetyatlas.pipeline import open_base
 from safetyatlas.schema import Author, Classification, Paper, Venue
 from safetyatlas.selection import select
 
@@ -49,7 +49,7 @@ def run(*args):
 
 
 def test_minimal_base_matches_the_golden_bib(tree):
-    kb, _ = load_kb(tree())
+    kb, _ = open_base(tree())
     assert write_bibtex(kb.venues, kb.papers.values()) == GOLDEN.read_text()
     result = run("bibtex", "--root", tree())
     assert result.exit_code == 0 and result.output == GOLDEN.read_text()
@@ -164,7 +164,7 @@ def test_text_without_entries_is_an_error():
 
 @pytest.fixture(scope="module")
 def real():
-    kb, _ = load_kb(ROOT)
+    kb, _ = open_base(ROOT)
     text = write_bibtex(kb.venues, kb.papers.values())
     parsed = parse_bibtex(text, kb.venues, PLACE)  # an empty base: no id is taken
     return kb, {p.key: p for p in parsed}
@@ -192,7 +192,7 @@ def test_round_trip_covers_every_record(real):
 
 
 def test_selection_by_node_family_side_and_years(tree):
-    kb, _ = load_kb(tree())
+    kb, _ = open_base(tree())
     ids = lambda papers: [p.id for p in papers]  # noqa: E731
     assert ids(select(kb)) == ["chao2023jailbreaking", "zou2023universal"]
     assert ids(select(kb, node="llm.jailbreak.attack.black-box")) == ["chao2023jailbreaking"]
@@ -204,13 +204,13 @@ def test_selection_by_node_family_side_and_years(tree):
 
 def test_a_family_includes_its_sub_families(tree):
     chao = (FIXTURES / "minimal/papers/chao2023jailbreaking.yaml").read_text().replace("    section: llm-jailbreak-attack\n", "    section: llm-jailbreak-attack\n  - family: llm-agent\n", 1)
-    kb, _ = load_kb(tree(files={"papers/chao2023jailbreaking.yaml": chao}))
+    kb, _ = open_base(tree(files={"papers/chao2023jailbreaking.yaml": chao}))
     assert [p.id for p in select(kb, family="agent")] == ["chao2023jailbreaking"]
     assert [p.id for p in select(kb, node="llm-agent")] == ["chao2023jailbreaking"]
 
 
 def test_unknown_node_is_a_usage_error_with_a_suggestion(tree):
-    kb, _ = load_kb(tree())
+    kb, _ = open_base(tree())
     with pytest.raises(UsageProblem, match="did you mean 'llm.jailbreak.attack'"):
         select(kb, node="llm.jailbreak.atack")
     result = run("bibtex", "--root", tree(), "--family", "lm")
@@ -230,9 +230,9 @@ def test_export_selection_to_a_file(tree, tmp_path):
 @pytest.mark.latex
 @pytest.mark.skipif(not (shutil.which("bibtex") and shutil.which("pdflatex")), reason="needs bibtex and pdflatex (apt: texlive-latex-base)")
 def test_full_export_compiles_with_bibtex_and_latex(tmp_path):
-    kb, _ = load_kb(ROOT)
+    kb, _ = open_base(ROOT)
     odd = Paper(
-        id="tramer2024odd", title="Tramèr & Co: 50% of GPT-4_mini {braces} #1 $5 ~x^2 A--B “quotes” Łódź",
+        id="tramer2024odd", title="Tramèr & Co: 50% of GPT-4_mini {braces} #1 $5 ~x^2 A--B “quotes” Łódź Zając Þór \"safe\"",
         authors=(Author(family="Tramèr", given="Florian"), Author(family="OpenAI")), authors_truncated=True,
         year=2024, venue="tifs", entry_type="article", volume="19", pages="1-10", doi="10.1109/x_1", classifications=PLACE,
     )

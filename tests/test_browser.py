@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from safetyatlas.kb import load_kb
+from safetyatlas.pipeline import open_base
 from safetyatlas.graph import build_graph
 
 from conftest import CHROMIUM, ROOT
@@ -53,7 +53,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def kb():
-    kb, _ = load_kb(ROOT)
+    kb, _ = open_base(ROOT)
     return kb
 
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from safetyatlas import cache
 from safetyatlas.cli import main
-from safetyatlas.kb import load_kb
+from safetyatlas.pipeline import open_base
 from safetyatlas.load import iter_files, load_tree
 
 from conftest import FIXTURES
@@ -42,12 +42,12 @@ def test_warm_load_equals_cold_load(tree):
 def test_a_changed_file_is_parsed_again_and_the_old_entry_dropped(tree):
     root = tree()
     parsed = cache.ParseCache()
-    load_kb(root, cache=parsed)
+    open_base(root, cache=parsed)
     parsed.forget_unused()
     size = len(parsed)
     paper = root / "papers" / "zou2023universal.yaml"
     paper.write_text(paper.read_text(encoding="utf-8").replace("title: ", "title: Changed ", 1), encoding="utf-8")
-    kb, _ = load_kb(root, cache=parsed)
+    kb, _ = open_base(root, cache=parsed)
     assert kb.papers["zou2023universal"].title.startswith("Changed ")
     assert parsed.misses == 1
     assert parsed.forget_unused() is True
@@ -58,8 +58,8 @@ def test_kb_shared_cache_does_not_leak_between_loads(tree):
     """The serve loop reuses one cache in memory: nothing downstream may mutate cached data."""
     root = tree()
     parsed = cache.ParseCache()
-    first, _ = load_kb(root, cache=parsed)
-    second, _ = load_kb(root, cache=parsed)
+    first, _ = open_base(root, cache=parsed)
+    second, _ = open_base(root, cache=parsed)
     assert first.papers == second.papers
     assert parsed.hits > 0
 
@@ -136,12 +136,12 @@ def test_generated_pages_are_the_same_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.delenv(cache.ENV, raising=False)
     root = project(tmp_path / "kb")
     with cache.on_disk(root) as parsed:
-        load_kb(root, cache=parsed)
+        open_base(root, cache=parsed)
     assert len(cache.read(root)) > 0
     with cache.on_disk(root) as parsed:
-        kb, _ = load_kb(root, cache=parsed)
+        kb, _ = open_base(root, cache=parsed)
         assert parsed.misses == 0
-    assert generate(kb, SiteConfig.read(root)) == generate(load_kb(root)[0], SiteConfig.read(root))
+    assert generate(kb, SiteConfig.read(root)) == generate(open_base(root)[0], SiteConfig.read(root))
 
 
 def test_fixture_folders_stay_clean():

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from safetyatlas.cli import main
-from safetyatlas.jsonschema import stale_files
+from safetyatlas.schema_files import stale_files
 
 from conftest import FIXTURES, ROOT
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from safetyatlas.cli_cite import export
+from safetyatlas.cli.records import export
 from safetyatlas.csl import dump_json, to_csl, to_csl_item
-from safetyatlas.kb import load_kb
+from safetyatlas.pipeline import open_base
 from safetyatlas.schema import SCHEMA_VERSION, MODELS, Author, Classification, Paper, Venue
 
 from conftest import ROOT
@@ -22,7 +22,7 @@ def run(*args):
 
 
 def test_arxiv_preprint_item(tree):
-    kb, _ = load_kb(tree())
+    kb, _ = open_base(tree())
     item = to_csl_item(kb.papers["zou2023universal"], kb.venues)
     assert item == {
         "id": "zou2023universal",
@@ -51,7 +51,7 @@ def test_journal_article_item_is_plain_unicode():
 
 
 def test_every_real_paper_becomes_a_csl_item_with_the_required_keys():
-    kb, _ = load_kb(ROOT)
+    kb, _ = open_base(ROOT)
     items = to_csl(kb.venues, kb.papers.values())
     assert [i["id"] for i in items] == list(kb.papers)
     for item in items:
@@ -60,7 +60,7 @@ def test_every_real_paper_becomes_a_csl_item_with_the_required_keys():
 
 
 def test_json_dump_is_versioned_and_loses_nothing(tree):
-    kb, _ = load_kb(tree())
+    kb, _ = open_base(tree())
     data = json.loads(json.dumps(dump_json(kb)))
     assert data["schema_version"] == SCHEMA_VERSION
     assert [p["id"] for p in data["papers"]] == list(kb.papers)

@@ -11,7 +11,7 @@ from safetyatlas.graph import coverage
 from safetyatlas.kb import assemble, broken_kinds
 from safetyatlas.listparse import parse_list
 from safetyatlas.load import iter_files, load_tree
-from safetyatlas.text import normalise_title
+from safetyatlas.textnorm import normalise_title
 from safetyatlas.validate import check_records
 
 from conftest import ROOT

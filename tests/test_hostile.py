@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from safetyatlas.cli import main
 from safetyatlas.errors import BuildFailed, ValidationFailed
-from safetyatlas.kb import load_kb
+from safetyatlas.pipeline import open_base
 from safetyatlas.site import build_site
 
 from conftest import CHROMIUM, ROOT, build_tree
@@ -53,14 +53,14 @@ def test_validation_refuses_link_breakouts_and_control_characters(tree, field, v
     data[field] = value
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     with pytest.raises(ValidationFailed) as info:
-        load_kb(root)
+        open_base(root)
     assert any(d.field == field and d.path == "papers/zou2023universal.yaml" for d in info.value.diagnostics), info.value.diagnostics
 
 
 def test_the_hostile_corpus_is_valid(tmp_path):
     root = project(tmp_path / "kb")
     write_hostile_base(root)
-    kb, warnings = load_kb(root, strict=True)
+    kb, warnings = open_base(root, strict=True)
     assert len(kb.papers) > 20 and warnings == []
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from safetyatlas.errors import ValidationFailed
 from safetyatlas.importer import run_import
-from safetyatlas.kb import load_kb
+from safetyatlas.pipeline import open_base
 from safetyatlas.listparse import parse_authors, parse_list, parse_venue
 
 from conftest import FIXTURES
@@ -68,7 +68,7 @@ def test_parse_list_sections_and_chapters():
 def test_import_creates_one_record_per_distinct_title(empty_base):
     plan = run_import(empty_base, SMALL)
     assert sorted(plan.created) == ["muller2022invented", "tramer2024made", "zou2023universal"]
-    kb, _ = load_kb(empty_base)
+    kb, _ = open_base(empty_base)
     tramer = kb.papers["tramer2024made"]
     assert [c.section for c in tramer.classifications] == ["llm-jailbreak-attack", "agent-agentic-attacks-defenses"]
     assert [a.family for a in tramer.authors] == ["Tramèr", "Pérez"]
@@ -103,7 +103,7 @@ def test_hand_edits_survive_and_force_rewrites_bibliography(empty_base):
     assert "zou2023universal" in plan.kept and path.read_text() == edited
     plan = run_import(empty_base, SMALL, force=True)
     assert plan.rewritten == ["zou2023universal"]
-    kb, _ = load_kb(empty_base)
+    kb, _ = open_base(empty_base)
     assert kb.papers["zou2023universal"].title.startswith("Universal and")
     assert kb.papers["zou2023universal"].classifications[0].subcategory == "gradient-based"
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from safetyatlas.cli import main
 from safetyatlas.errors import ValidationFailed
 from safetyatlas.importing import plan_import, read_metadata, run_import, split_name
-from safetyatlas.kb import load_kb
+from safetyatlas.pipeline import open_base
 from safetyatlas.peerlists import parse_jailbreak_list, parse_lmssp, parse_openredteaming, parse_unlearning_list
 
 from conftest import FIXTURES
@@ -112,7 +112,7 @@ def test_names_split_by_bibtex_rules():
 
 
 def test_plan_new_known_excluded_and_pending(base):
-    kb, _ = load_kb(base)
+    kb, _ = open_base(base)
     plan = plan_import(kb, "lm-ssp", parse_lmssp(PEERS / "lm-ssp"), metadata=read_metadata(PEERS / "metadata.jsonl"))
     new = {p.arxiv or p.url: p for p in plan.new}
     assert set(new) == {"2511.00001", "2510.00002"}
@@ -137,12 +137,12 @@ def test_running_twice_changes_nothing_the_second_time(base):
     assert excluded[0]["source"] == "lm-ssp" and excluded[0]["key"] == "2401.00004"
     second = run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"])
     assert second.files == {} and second.new == [] and second.skipped == 1
-    load_kb(base, strict=False)
+    open_base(base, strict=False)
 
 
 def test_a_hand_edit_is_never_overwritten_and_venues_are_only_proposed(base):
     run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"])
-    kb, _ = load_kb(base)
+    kb, _ = open_base(base)
     pid = next(p.id for p in kb.papers.values() if p.arxiv == "2511.00001")
     path = base / "papers" / f"{pid}.yaml"
     edited = path.read_text().replace("venue: neurips", "venue: arxiv").replace("entry_type: inproceedings", "entry_type: misc")
@@ -156,7 +156,7 @@ def test_a_hand_edit_is_never_overwritten_and_venues_are_only_proposed(base):
 def test_two_lists_one_paper(base):
     run_import(base, "lm-ssp", PEERS / "lm-ssp", metadata=[PEERS / "metadata.jsonl"])
     plan = run_import(base, "jailbreak-list", PEERS / "jailbreak-list", metadata=[PEERS / "metadata.jsonl"])
-    kb, _ = load_kb(base)
+    kb, _ = open_base(base)
     riddles = next(p for p in kb.papers.values() if p.arxiv == "2511.00001")
     assert riddles.listed_in == ("jailbreak-list", "lm-ssp")
     assert [e.arxiv for e, _ in plan.pending] == ["2402.00005"]  # no authors known for it anywhere
@@ -164,7 +164,7 @@ def test_two_lists_one_paper(base):
 
 def test_unlearning_list_imports_with_its_own_authors(base):
     plan = run_import(base, "unlearning-list", PEERS / "unlearning-list")
-    kb, _ = load_kb(base)
+    kb, _ = open_base(base)
     forgetting = next(p for p in kb.papers.values() if p.arxiv == "2505.00006")
     # the fixture's venue table has no ICLR: reported, and the paper is filed as the arXiv preprint it is
     assert (forgetting.id, forgetting.venue, forgetting.year) == ("lovelace2025invented", "arxiv", 2025)
@@ -184,7 +184,7 @@ def test_cli_dry_run_prints_the_plan_and_writes_nothing(base):
 
 
 def test_an_unknown_source_is_a_clear_error(tree):
-    kb, _ = load_kb(tree())
+    kb, _ = open_base(tree())
     plan = plan_import(kb, "lm-ssp", parse_lmssp(PEERS / "lm-ssp"))
     assert "no source 'lm-ssp'" in plan.problems[0].message
 
@@ -194,7 +194,7 @@ def test_an_exclusion_holds_whatever_key_the_entry_is_found_by(base, tmp_path):
     meta = tmp_path / "meta.jsonl"
     meta.write_text((PEERS / "metadata.jsonl").read_text() + '{"arxiv": "2508.00009", "title": "Findings Paper on Invented Jailbreaks", "authors": ["Eve Example"], "submitted": "2025-08-01", "categories": [], "abstract": "x"}\n')
     (base / "taxonomy" / "exclusions.yaml").write_text("- {source: lm-ssp, key: '2508.00009', title: Findings Paper on Invented Jailbreaks, reason: out of scope for the test}\n")
-    kb, _ = load_kb(base)
+    kb, _ = open_base(base)
     plan = plan_import(kb, "lm-ssp", parse_lmssp(PEERS / "lm-ssp"), metadata=read_metadata(meta))
     assert "Findings Paper on Invented Jailbreaks" not in [p.title for p in plan.new]
     assert plan.skipped == 1

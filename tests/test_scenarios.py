@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from safetyatlas.errors import ValidationFailed
-from safetyatlas.kb import load_kb
+from safetyatlas.pipeline import open_base
 
 from conftest import FIXTURES
 
@@ -13,7 +13,7 @@ SCENARIOS = sorted(p.parent.name for p in FIXTURES.glob("*/EXPECTED"))
 
 
 def test_minimal_tree_is_clean(tree):
-    kb, warnings = load_kb(tree())
+    kb, warnings = open_base(tree())
     assert warnings == []
     assert list(kb.papers) == ["chao2023jailbreaking", "zou2023universal"]
 
@@ -22,7 +22,7 @@ def test_minimal_tree_is_clean(tree):
 def test_scenario_reports_every_problem_with_its_line(tree, scenario):
     expected = (FIXTURES / scenario / "EXPECTED").read_text().splitlines()
     with pytest.raises(ValidationFailed) as info:
-        load_kb(tree(scenario))
+        open_base(tree(scenario))
     assert [str(d) for d in info.value.diagnostics] == expected
 
 
@@ -31,7 +31,7 @@ def test_all_scenarios_are_covered():
 
 
 def test_suspicious_facts_are_warned_about(tree):
-    from safetyatlas.kb import load_kb
+    from safetyatlas.pipeline import open_base
 
     root = tree()
     gcg = root / "papers" / "zou2023universal.yaml"
@@ -42,7 +42,7 @@ def test_suspicious_facts_are_warned_about(tree):
         (root / "papers" / f"{other}.yaml").write_text(text.replace("id: chao2023jailbreaking", f"id: {other}").replace(
             "title: Jailbreaking Black Box Large Language Models in Twenty Queries", f"title: Attacks on LLM Agents {other}").replace('arxiv: "2310.08419"\n', ''))
     chao.write_text(text.replace("Large Language Models", "llm"))
-    _, warnings = load_kb(root)
+    _, warnings = open_base(root)
     messages = {(w.path, w.field): w.message for w in warnings}
     assert "far from the arXiv id 2307.15043" in messages[("papers/zou2023universal.yaml", "year")]
     assert "llm is written in capitals in other titles (LLM)" in messages[("papers/chao2023jailbreaking.yaml", "title")]

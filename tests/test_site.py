@@ -13,8 +13,8 @@ import pytest
 
 from safetyatlas.errors import BuildFailed, ValidationFailed
 from safetyatlas.graph import build_graph
-from safetyatlas.kb import load_kb
-from safetyatlas.pages import plan_pages
+from safetyatlas.pipeline import open_base
+from safetyatlas.planner import plan_pages
 from safetyatlas.site import build_site
 
 from conftest import FIXTURES, ROOT
@@ -124,7 +124,7 @@ def test_failed_mkdocs_build_leaves_the_previous_site(tmp_path):
 
 
 def test_every_node_of_the_real_taxonomy_gets_a_page():
-    kb, _ = load_kb(ROOT)
+    kb, _ = open_base(ROOT)
     pages = {p.path for p in plan_pages(kb, build_graph(kb), {pid: "" for pid in kb.papers})}
     from safetyatlas import urls
 
@@ -178,7 +178,7 @@ def test_a_former_id_redirects_to_the_record(tmp_path):
     root = project(tmp_path / "kb")
     path = root / "papers" / "zou2023universal.yaml"
     path.write_text(path.read_text() + "former_ids: [zou2023universalold]\n")
-    kb, _ = load_kb(root)
+    kb, _ = open_base(root)
     files = generate(kb, SiteConfig.read(root))
     moved = files["generated/papers/zou2023universalold.md"]
     assert '<meta http-equiv="refresh" content="0; url=../zou2023universal/">' in moved
@@ -190,7 +190,7 @@ def test_a_former_id_may_not_name_another_record(tmp_path):
     path = root / "papers" / "zou2023universal.yaml"
     path.write_text(path.read_text() + "former_ids: [chao2023jailbreaking]\n")
     with pytest.raises(ValidationFailed) as info:
-        load_kb(root)
+        open_base(root)
     assert any(d.field == "former_ids[0]" and "already a paper's id" in d.message for d in info.value.diagnostics)
 
 
@@ -204,7 +204,7 @@ def test_deployment_settings_come_from_mkdocs_config(tmp_path, monkeypatch):
     monkeypatch.delenv("EDIT_URI", raising=False)
     local = SiteConfig.read(root)
     assert (local.site_url, local.edit_base) == ("", "")
-    kb, _ = load_kb(root)
+    kb, _ = open_base(root)
     feed = generate(kb, local)["generated/feed.xml"]
     assert "127.0.0.1" not in feed and 'href="../generated/recent/"' in feed
     monkeypatch.setenv("SITE_URL", "https://owner.github.io/atlas/")
@@ -222,7 +222,7 @@ def test_deployment_settings_come_from_mkdocs_config(tmp_path, monkeypatch):
 def test_counted_and_recently_added_order():
     from safetyatlas.graph import recently_added
     from safetyatlas.schema import Author, Classification, Paper
-    from safetyatlas.text import counted
+    from safetyatlas.textnorm import counted
 
     assert (counted(1, "paper"), counted(2, "paper"), counted(3, "category"), counted(1, "category")) == ("1 paper", "2 papers", "3 categories", "1 category")
     import datetime as dt

@@ -7,20 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from safetyatlas.kb import load_kb
-from safetyatlas.synth import read_taxonomy, required_papers, synth_papers, write_base, write_papers
+from safetyatlas.pipeline import open_base
+from safetyatlas.pipeline import open_taxonomy
+from synth import required_papers, synth_papers, write_base, write_papers
 
 from conftest import FIXTURES, ROOT
 
 
 @pytest.fixture(scope="module")
 def real_taxonomy():
-    return read_taxonomy(ROOT)
+    return open_taxonomy(ROOT)
 
 
 def test_fifty_papers_validate(tmp_path: Path):
     n = write_base(tmp_path, FIXTURES / "minimal", 50, seed=1)
-    kb, warnings = load_kb(tmp_path, strict=True)
+    kb, warnings = open_base(tmp_path, strict=True)
     assert n == len(kb.papers) == 50
     assert warnings == []
     assert "zou2023universal" in kb.papers  # named as representative by the fixture taxonomy
@@ -49,7 +50,7 @@ def test_real_taxonomy_validates_and_is_used(real_taxonomy, tmp_path: Path):
         assert {(c.scope, c.category, c.subcategory) for c in paper.classifications if c.role != "background"} <= set(nodes)
     shutil.copytree(ROOT / "taxonomy", tmp_path / "taxonomy")  # a linked record folder is refused
     write_papers(tmp_path, papers)
-    kb, warnings = load_kb(tmp_path)
+    kb, warnings = open_base(tmp_path)
     # random names from a small pool can look like one person spelled two ways: that warning only
     assert len(kb.papers) == len(papers) and [w for w in warnings if "same person" not in w.message] == []
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from safetyatlas.kb import load_kb
+from safetyatlas.pipeline import open_base
 from safetyatlas.venues import VenueResolver, venue_key
 
 from conftest import ROOT
@@ -16,7 +16,7 @@ CORPUS = [tuple(line.split("\t")) for line in (Path(__file__).parent / "data" / 
 
 @pytest.fixture(scope="module")
 def resolver():
-    kb, _ = load_kb(ROOT)
+    kb, _ = open_base(ROOT)
     return VenueResolver(kb.venues)
 
 
@@ -78,7 +78,7 @@ def test_venue_keys_ignore_ordinals_years_and_proceedings(a, b):
 
 
 def test_every_real_venue_resolves_by_its_own_names(resolver):
-    kb, _ = load_kb(ROOT)
+    kb, _ = open_base(ROOT)
     for v in kb.venues.values():
         for name in (v.name, v.full_name, *v.aliases):
             got = resolver.resolve(name).venue

@@ -6,7 +6,7 @@
   if (!root) return;
   const PAGE = 50;  // rows per render; 'Show more' adds more. Keeps a keystroke cheap at 20,000 papers
   const FIELDS = ["q", "family", "threat", "side", "category", "subcategory", "venue", "from", "to", "sort"];
-  let data, papers, shown = PAGE, bibCache = null;
+  let data, papers, shown = PAGE;
   const picked = new Set();  // papers the user ticked; their BibTeX can be copied or downloaded
   const el = (tag, attrs, ...kids) => {
     const e = document.createElement(tag);
@@ -257,16 +257,19 @@
     document.body.append(a); a.click(); a.remove();
   }
 
-  async function bibOf(ids) {
-    if (!bibCache) {
-      const text = await (await fetch(root.dataset.bib)).text();
-      bibCache = {};
-      for (const chunk of text.split(/\n(?=@)/)) {
-        const m = chunk.match(/^@\w+\s*\{\s*([^,\s]+)\s*,/);
-        if (m) bibCache[m[1]] = chunk.trim();
-      }
-    }
-    return ids.map(id => bibCache[id]).filter(Boolean).join("\n\n") + "\n";
+  function bibOf(ids) {  // the entries come as a script (explorer-bib.js), so this works from file:// too
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        const { entries, preambles } = window.SAFETYATLAS_BIB;
+        const heads = [...new Set(ids.map(id => preambles[id]).filter(Boolean))];
+        resolve([...heads, ...ids.map(id => entries[id]).filter(Boolean)].join("\n\n") + "\n");
+      };
+      if (window.SAFETYATLAS_BIB) return done();
+      const s = el("script", { src: root.dataset.bib });
+      s.addEventListener("load", done);
+      s.addEventListener("error", () => reject(new Error("could not load the BibTeX entries")));
+      document.head.append(s);
+    });
   }
 
   async function downloadBib() {

@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 _API = {
     # records and the knowledge base
-    "load_kb": "kb", "KnowledgeBase": "kb", "assemble": "kb",
+    "open_base": "kb", "KnowledgeBase": "kb", "assemble": "kb",
     "Paper": "schema", "Author": "schema", "Classification": "schema", "Venue": "schema", "Scope": "schema",
     "Diagnostic": "errors", "ValidationFailed": "errors", "SafetyAtlasError": "errors",
     # one rule per concept

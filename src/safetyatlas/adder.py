@@ -32,13 +32,13 @@ from .errors import Diagnostic, ImportProblem, UsageProblem, ValidationFailed
 from .ids import ARXIV_PATTERN
 from .importer import today
 from .kb import KnowledgeBase
-from .layout import paper_path
+from .kinds import paper_path
 from .matching import Matcher
 from .schema import Classification, Paper, Venue
 from .venues import VenueResolver
-from .staging import check_after, load_checked
-from .store import dump_paper, dump_yaml, record_data, write_files
-from .text import normalise_title, squash_space
+from .pipeline import check_change, open_for_change
+from .writing import dump_paper, dump_yaml, record_data, write_files
+from .textnorm import normalise_title, squash_space
 
 @dataclass
 class AddPlan:
@@ -182,7 +182,7 @@ def _label(kb: KnowledgeBase, pid: str) -> str:
 def run_add(root: Path, text: str, classification: Classification, *, path: str = "<stdin>", dry_run: bool = False, merge: bool = False,
             venue: str | None = None, new_venue_name: str | None = None, new_venue_short: str | None = None, new_venue_type: str = "conference") -> AddPlan:
     """Plan, validate the whole base with the new records in it, then write all of them or none."""
-    kb, checked = load_checked(root)
+    kb, checked = open_for_change(root)
     forced = None
     if venue is not None:
         forced = kb.venues.get(venue)
@@ -196,7 +196,7 @@ def run_add(root: Path, text: str, classification: Classification, *, path: str 
         refused = ValidationFailed(plan.problems)
         refused.plan = plan  # type: ignore[attr-defined]  # the CLI shows the would-be merges
         raise refused
-    after = [_at_input(d, plan.lines, path) for d in check_after(checked, plan.files)]
+    after = [_at_input(d, plan.lines, path) for d in check_change(checked, plan.files)]
     if any(d.severity == "error" for d in after):
         raise ValidationFailed(after)
     plan.problems.extend(after)

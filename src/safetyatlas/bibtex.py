@@ -34,7 +34,7 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 from .errors import Diagnostic
 from .ids import PAPER_ID_RE, find_arxiv, make_paper_id, normalise_arxiv, normalise_doi, normalise_url
 from .schema import Author, Classification, Paper, Venue
-from .text import squash_space
+from .textnorm import squash_space
 from .validate import describe_error, format_loc
 from .venues import VenueResolver
 
@@ -71,7 +71,8 @@ def latex(text: str) -> str:
     """Unicode -> LaTeX that compiles: ``'Tramèr & 50%'`` -> ``'Tram{\\`e}r {\\&} 50{\\%}'``."""
     if _PLAIN.fullmatch(text) and "--" not in text:
         return text  # nothing to encode: most words of most titles and names
-    return _BRACES_RE.sub(lambda m: _BRACES[m.group()], _ENCODER.unicode_to_latex(text)).replace("--", "-{}-")
+    # a straight double quote stays one: pylatexenc would write '' (a closing curly quote when read back)
+    return '{"}'.join(_BRACES_RE.sub(lambda m: _BRACES[m.group()], _ENCODER.unicode_to_latex(part)).replace("--", "-{}-") for part in text.split('"'))
 
 
 def is_acronym(word: str) -> bool:
@@ -98,6 +99,13 @@ def unlatex(value: str) -> str:
     LaTeX, a ``%`` would start a comment and silently cut the rest of a title.
     """
     return squash_space(_DECODER.latex_to_text(re.sub(r"(?<!\\)([%&#])", r"\\\1", value)))
+
+
+def plain_title(title: str) -> str:
+    """A title as arXiv metadata writes it (``$\\textit{X}$``, TeX quotes) as plain text; plain titles unchanged."""
+    if not re.search(r"\\[A-Za-z]+|\$|''|``", title):
+        return squash_space(title)
+    return unlatex(title.replace("''", '"').replace("``", '"'))
 
 
 def latex_author(author: Author) -> str:
@@ -154,11 +162,38 @@ _FORMAT.block_separator = "\n"
 _FORMAT.value_column = 0
 
 
+def bibtex_entries(venues: Mapping[str, Venue], papers: Iterable[Paper]) -> dict[str, str]:
+    """Each paper's BibTeX entry on its own, by paper id (the pieces every .bib file is joined from)."""
+    stack = bibtexparser.middlewares.default_unparse_stack(allow_inplace_modification=True)
+    return {p.id: bibtexparser.write_string(Library([to_entry(p, venues)]), unparse_stack=stack, bibtex_format=_FORMAT).strip() for p in papers}
+
+
+def preamble(entries: Iterable[str]) -> str | None:
+    """The ``@preamble`` a document of these entries needs (fallbacks for T1-only accents), or None."""
+    text = "\n".join(entries)
+    needed = [fallback for command, fallback in _T1_ONLY.items() if re.search(re.escape(command) + r"(?![A-Za-z])", text)]
+    return f'@preamble{{"{" ".join(needed)}"}}' if needed else None
+
+
+def bibtex_document(entries: Iterable[str]) -> str:
+    """Entries joined into one .bib text, with the preamble they need first."""
+    entries = list(entries)
+    if not entries:
+        return ""
+    head = preamble(entries)
+    return "\n\n".join([head, *entries] if head else entries) + "\n"
+
+
 def write_bibtex(venues: Mapping[str, Venue], papers: Iterable[Paper]) -> str:
     """The BibTeX text of the papers, in the order given."""
-    library = to_library(venues, papers)
-    stack = bibtexparser.middlewares.default_unparse_stack(allow_inplace_modification=True)
-    return bibtexparser.write_string(library, unparse_stack=stack, bibtex_format=_FORMAT)
+    return bibtex_document(bibtex_entries(venues, papers).values())
+
+
+# Accents that exist only in the T1 font encoding (``\k{a}`` for ą): a document still on LaTeX's
+# default OT1 would stop at them. The preamble gives each a fallback that OT1 can print (the bare
+# letter); under T1 the real accent is used, since a default never replaces an encoding's own.
+_T1_ONLY = {"\\k": "\\ProvideTextCommandDefault{\\k}[1]{#1}", "\\dh": "\\ProvideTextCommandDefault{\\dh}{d}", "\\DH": "\\ProvideTextCommandDefault{\\DH}{D}",
+            "\\th": "\\ProvideTextCommandDefault{\\th}{th}", "\\TH": "\\ProvideTextCommandDefault{\\TH}{Th}"}
 
 
 # --- BibTeX -> papers ---------------------------------------------------------------------

@@ -32,7 +32,7 @@ from typing import Any, Iterator
 import yaml
 
 from . import __version__
-from .tuning import fewer_collections
+from .memory import fewer_collections
 
 FORMAT = 1  # bump when what parse_text returns changes shape or meaning
 ENV = "SAFETYATLAS_CACHE"

@@ -17,12 +17,12 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PAPER_ID_PATTERN = r"^[a-z][a-z0-9]*[0-9]{4}[a-z0-9]+$"
 """The BibTeX cite key: family name, year, first significant title word (``zou2023universal``)."""
 
-ARXIV_PATTERN = r"^(?:[0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})$"
-"""New-style (``2307.15043``) or old-style (``cs/0112017``) arXiv identifiers, without version."""
-
-_ARXIV_BODY = r"[0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7}"
+_ARXIV_BODY = r"(?:0[0-9]|1[0-4])[0-9]{2}\.[0-9]{4}|(?:1[5-9]|[2-9][0-9])[0-9]{2}\.[0-9]{5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7}"
+ARXIV_PATTERN = rf"^(?:{_ARXIV_BODY})$"
+"""New-style arXiv identifiers (``0704.0001`` to ``1412.9999`` with four digits after the dot, five since
+``1501.00001``) or old-style (``cs/0112017``), without version. ``2402.1557`` is a five-digit id cut short."""
 _ARXIV_IN_TEXT = re.compile(
-    rf"(?:\barxiv(?:\s+preprint)?\s*:?\s*(?:arxiv\s*:\s*)?|arxiv\.org/(?:abs|pdf)/|\babs/)({_ARXIV_BODY})(?:v[0-9]+)?", re.I
+    rf"(?:\barxiv(?:\s+preprint)?\s*:?\s*(?:arxiv\s*:\s*)?|arxiv\.org/(?:abs|pdf)/|\babs/)({_ARXIV_BODY})(?![0-9])(?:v[0-9]+)?", re.I
 )
 _ARXIV_BARE = re.compile(rf"^(?:arxiv:)?\s*({_ARXIV_BODY})(?:v[0-9]+)?$", re.I)
 
@@ -122,7 +122,7 @@ def node_id(*parts: str | None) -> str:
 
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens: ``'Backdoor & Poisoning Attacks'`` -> ``backdoor-poisoning-attacks``."""
-    from .text import ascii_fold
+    from .textnorm import ascii_fold
 
     words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
     return "-".join(words)
@@ -140,10 +140,10 @@ def make_paper_id(family_name: str, year: int, title: str, taken: "set[str] | fr
 
     ``make_paper_id("Zou", 2023, "Universal and Transferable Adversarial Attacks")`` -> ``zou2023universal``.
     """
-    from .text import ascii_fold
+    from .textnorm import ascii_fold
 
     name = re.sub(r"[^a-z]", "", ascii_fold(family_name).lower())[:30] or "anon"
-    words = re.findall(r"[a-z0-9]+", ascii_fold(title).lower())
+    words = re.findall(r"[a-z0-9]+", re.sub(r"(?<=[a-z])['’][a-z]{1,2}\b", "", ascii_fold(title.replace("’", "'")).lower()))  # "What's" is one word
     word = next((w for w in words if w not in STOP_WORDS), words[0] if words else "untitled")
     base = f"{name}{year}{word}"[:72]
     if base not in taken:

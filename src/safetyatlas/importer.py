@@ -24,12 +24,12 @@ from .errors import Diagnostic, ImportProblem, ValidationFailed
 from .ids import make_paper_id
 from .venues import VenueResolver
 from .kb import KnowledgeBase
-from .layout import paper_path
+from .kinds import paper_path
 from .listparse import Entry, parse_list
 from .schema import Author, Classification, Paper, Section, Venue
-from .staging import check_after, load_checked
-from .store import dump_paper, write_files
-from .text import normalise_title
+from .pipeline import check_change, open_for_change
+from .writing import dump_paper, write_files
+from .textnorm import normalise_title
 
 
 @dataclass
@@ -165,12 +165,12 @@ def run_import(root: Path, list_file: Path, *, force: bool = False, dry_run: boo
     entries, shape = parse_list(text)
     if shape:
         raise ImportProblem(f"{list_file}:{shape[0].line}: {shape[0].message} ({shape[0].hint})")
-    kb, checked = load_checked(root)
+    kb, checked = open_for_change(root)
     plan = plan_import(kb, entries, str(list_file), force=force)
     if any(d.severity == "error" for d in plan.problems):
         raise ValidationFailed(plan.problems)
     # validate the base as it would be after writing, from the very text to be written
-    errors = [d for d in check_after(checked, plan.files) if d.severity == "error"]
+    errors = [d for d in check_change(checked, plan.files) if d.severity == "error"]
     if errors:
         raise ValidationFailed(errors)
     if not dry_run:

@@ -30,15 +30,16 @@ from typing import Iterable, Mapping
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
+from .bibtex import plain_title
 from .errors import Diagnostic, ValidationFailed
 from .ids import make_paper_id
 from .kb import KnowledgeBase
-from .layout import paper_path
+from .kinds import paper_path
 from .matching import paper_matcher
 from .peerlists import ADAPTERS, ListEntry, by_key
 from .schema import Author, Classification, Exclusion, Paper
-from .store import dump_paper, dump_yaml, record_data
-from .text import normalise_title, squash_space
+from .writing import dump_paper, dump_yaml, record_data
+from .textnorm import normalise_title, squash_space
 from .venues import VenueResolver
 
 __all__ = ["ImportPlan", "plan_import", "run_import", "read_metadata", "placement", "OUT_OF_SCOPE"]
@@ -171,7 +172,7 @@ def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, met
         if not names:
             plan.pending.append((first, "no source gives its authors"))
             continue
-        title = squash_space(m["title"]) if m else first.title  # the paper's own title: lists shorten and re-case titles
+        title = plain_title(m["title"] if m else first.title)  # the paper's own title: lists shorten and re-case titles
         match = resolver.resolve(venue_text) if venue_text else None
         arxiv = first.arxiv or (m["arxiv"] if m else None)
         venue = match.venue if match and match.venue else (kb.venues.get("arxiv") if arxiv else None)
@@ -215,15 +216,15 @@ def _differences(before: Paper, after: Paper) -> list[str]:
 
 def run_import(root: Path, source: str, folder: Path, *, metadata: Iterable[Path] = (), force: bool = False, dry_run: bool = False) -> ImportPlan:
     """Parse ``folder`` with the source's adapter, plan, validate the base as it would be, write all or nothing."""
-    from .staging import check_after, load_checked
-    from .store import write_files
+    from .pipeline import check_change, open_for_change
+    from .writing import write_files
 
-    kb, checked = load_checked(root)
+    kb, checked = open_for_change(root)
     entries = ADAPTERS[source](folder)
     plan = plan_import(kb, source, entries, metadata=read_metadata(*metadata), force=force)
     if any(d.severity == "error" for d in plan.problems):
         raise ValidationFailed(plan.problems)
-    after = check_after(checked, plan.files)
+    after = check_change(checked, plan.files)
     errors = [d for d in after if d.severity == "error"]
     if errors:
         raise ValidationFailed(errors)

@@ -7,16 +7,14 @@ classifications outside their scope, duplicate ids, arXiv ids, DOIs and titles. 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Mapping
 
-from .cache import ParseCache
-from .errors import Diagnostic, ValidationFailed
+from .errors import Diagnostic
 from .ids import node_id
-from .layout import kind_of_path, place_of
-from .load import load_tree
+from .kinds import kind_of_path, place_of
 from .schema import (
     Benchmark,
     Category,
@@ -33,9 +31,8 @@ from .schema import (
     Threat,
     Venue,
 )
-from .text import normalise_title
-from .tuning import fewer_collections
-from .validate import Checked, check_records, did_you_mean, format_loc
+from .textnorm import normalise_title
+from .validate import Checked, did_you_mean, format_loc
 
 
 @dataclass(frozen=True)
@@ -350,7 +347,7 @@ class _Checks:
                          "if so, use one spelling and list the other as a variant in taxonomy/people.yaml; if not, list the namesake under distinct_from there", "warning")
 
     def facts(self) -> Iterable[Diagnostic]:
-        """Facts that are likely wrong: a preprint dated away from its arXiv id; an acronym lost its capitals."""
+        """Facts that are likely wrong: a preprint dated away from its arXiv id; LaTeX in a title; an acronym lost its capitals."""
         import re
         from collections import Counter
 
@@ -360,6 +357,8 @@ class _Checks:
             p: Paper = rec.model  # type: ignore[assignment]
             if p.arxiv and p.venue in (None, "arxiv") and (m := re.match(r"^([0-9]{2})[0-9]{2}\.", p.arxiv)) and abs(p.year - (2000 + int(m.group(1)))) > 1:
                 yield rec.at(("year",), "year", f"{p.year} is far from the arXiv id {p.arxiv} (20{m.group(1)}) of this preprint", "a preprint's year is its first arXiv version's; or give the published venue", "warning")
+            if _LATEX_MARKUP.search(p.title):
+                yield rec.at(("title",), "title", f"the title holds LaTeX markup ({_LATEX_MARKUP.search(p.title).group()})", "write it as plain text: quotes as \" and ', no $, no \\commands", "warning")  # type: ignore[union-attr]
             lowered = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title) if w.islower() and w.upper() in known})
             if lowered:
                 yield rec.at(("title",), "title", f"{', '.join(lowered)} is written in capitals in other titles ({', '.join(w.upper() for w in lowered)})", "write the title in its published casing", "warning")
@@ -405,24 +404,10 @@ def _papers_by_subcategory(kb: KnowledgeBase) -> dict[str, set[str]]:
     return out
 
 
+_LATEX_MARKUP = re.compile(r"\\[A-Za-z]+|\$[^$]*\$|''|``")
+"""LaTeX a title from arXiv metadata may carry: commands, math, TeX quotes."""
+
+
 def broken_kinds(problems: Iterable[Diagnostic]) -> set[str]:
     """Kinds with at least one file that failed to load or validate."""
     return {kind_of_path(d.path) for d in problems if d.severity == "error"} - {None}  # type: ignore[return-value]
-
-
-def load_kb(root: Path, *, strict: bool = False, cache: ParseCache | None = None) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """Load, validate and assemble a knowledge base; raise ``ValidationFailed`` on errors.
-
-    Returns the warnings when there are no errors. With ``strict``, warnings are errors too.
-    With a ``cache``, files parsed before are not parsed again.
-    """
-    with fewer_collections():
-        raws, problems = load_tree(root, cache)
-        checked, schema_problems = check_records(raws)
-        kb, ref_problems = assemble(checked, broken_kinds(problems + schema_problems))
-        del raws, checked
-    problems = sorted(problems + schema_problems + ref_problems)
-    errors = [d for d in problems if d.severity == "error" or strict]
-    if errors:
-        raise ValidationFailed(problems)
-    return kb, problems

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-from .text import squash_space
+from .textnorm import squash_space
 
 _CHAPTER = re.compile(r'<span id="ch(\d+)"')
 _SECTION = re.compile(r"^#####\s+(.+?)\s*$")

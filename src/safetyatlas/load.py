@@ -18,7 +18,7 @@ import yaml
 
 from .cache import ParseCache, digest
 from .errors import Diagnostic
-from .layout import PLACES, Place
+from .kinds import PLACES, Place
 
 try:  # the C loader is about ten times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -49,7 +49,7 @@ class RawRecord:
         return self.line
 
 
-class _Refused(Exception):
+class Refused(Exception):
     def __init__(self, line: int, message: str, hint: str):
         self.line, self.message, self.hint = line, message, hint
 
@@ -81,11 +81,11 @@ MAX_DEPTH = 12
 def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> Any:
     lines.setdefault(loc, node.start_mark.line + 1)
     if len(loc) > MAX_DEPTH:
-        raise _Refused(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep", "records are flat: remove the extra brackets")
+        raise Refused(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep", "records are flat: remove the extra brackets")
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if id(node) in seen:
-        raise _Refused(node.start_mark.line + 1, "YAML aliases are not allowed in records", "write the value out in full")
+        raise Refused(node.start_mark.line + 1, "YAML aliases are not allowed in records", "write the value out in full")
     seen.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, loc + (i,), lines, seen) for i, item in enumerate(node.value)]
@@ -93,30 +93,30 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> A
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused(key_node.start_mark.line + 1, "a key must be plain text", "remove the complex key")
+                raise Refused(key_node.start_mark.line + 1, "a key must be plain text", "remove the complex key")
             key = key_node.value
             if key in out:
-                raise _Refused(key_node.start_mark.line + 1, f"key '{key}' appears twice", "keep one of them")
+                raise Refused(key_node.start_mark.line + 1, f"key '{key}' appears twice", "keep one of them")
             lines[loc + (key,)] = key_node.start_mark.line + 1
             out[key] = _walk(value_node, loc + (key,), lines, seen)
         return out
-    raise _Refused(node.start_mark.line + 1, "unsupported YAML node", "use plain mappings, lists and scalars")
+    raise Refused(node.start_mark.line + 1, "unsupported YAML node", "use plain mappings, lists and scalars")
 
 
 def parse_text(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
-    """Parse one YAML document; raise ``_Refused`` with a line on any problem."""
+    """Parse one YAML document; raise ``Refused`` with a line on any problem."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise _Refused(line, f"YAML syntax error: {exc.problem or exc}", "fix the indentation or quoting near this line") from None
+        raise Refused(line, f"YAML syntax error: {exc.problem or exc}", "fix the indentation or quoting near this line") from None
     except yaml.YAMLError as exc:
-        raise _Refused(1, f"YAML error: {exc}", "check the file is a single YAML document") from None
+        raise Refused(1, f"YAML error: {exc}", "check the file is a single YAML document") from None
     except RecursionError:
-        raise _Refused(1, "nested too deeply to read", "records are flat: remove the extra brackets") from None
+        raise Refused(1, "nested too deeply to read", "records are flat: remove the extra brackets") from None
     if node is None:
-        raise _Refused(1, "the file is empty", "write the record or delete the file")
+        raise Refused(1, "the file is empty", "write the record or delete the file")
     lines: dict[Loc, int] = {}
     return _walk(node, (), lines, set()), lines
 
@@ -145,7 +145,7 @@ def read_file(path: str | Path, rel: str, place: Place, cache: ParseCache | None
             return [], [Diagnostic(rel, line, "", f"byte 0x{raw[exc.start]:02x} is not UTF-8", "save the file as UTF-8")]
         try:
             parsed = parse_text(text, rel)
-        except _Refused as exc:
+        except Refused as exc:
             return [], [Diagnostic(rel, exc.line, "", exc.message, exc.hint)]
         if key is not None:
             cache.put(key, parsed)

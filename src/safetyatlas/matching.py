@@ -21,7 +21,7 @@ from typing import Generic, Iterable, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from .text import normalise_title
+from .textnorm import normalise_title
 
 __all__ = ["TITLE_SIMILARITY", "Match", "Matcher"]
 

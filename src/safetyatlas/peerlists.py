@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .ids import find_arxiv, normalise_doi, normalise_url
-from .text import squash_space
+from .textnorm import squash_space
 
 __all__ = ["ListEntry", "ADAPTERS", "by_key", "parse_lmssp", "parse_jailbreak_list", "parse_unlearning_list", "parse_openredteaming"]
 
@@ -49,7 +49,7 @@ class ListEntry:
     @property
     def key(self) -> str:
         """A stable key of the entry within its source: the arXiv id, else the DOI, else the title."""
-        from .text import normalise_title
+        from .textnorm import normalise_title
 
         return self.arxiv or (f"doi:{self.doi}" if self.doi else f"title:{normalise_title(self.title)}")
 

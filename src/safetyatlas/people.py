@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import Iterable, Mapping
 
 from .schema import Author, Paper, Person
-from .text import ascii_fold
+from .textnorm import ascii_fold
 
 __all__ = ["identity", "likely_split", "SHARED_COAUTHORS"]
 

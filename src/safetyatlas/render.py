@@ -9,8 +9,8 @@ from typing import Iterable
 import jinja2
 
 from .escape import html_text, markdown_text
-from .text import counted
-from .pages import Page
+from .textnorm import counted
+from .planner import Page
 
 
 

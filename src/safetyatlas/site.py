@@ -13,7 +13,6 @@ import datetime as dt
 import gc
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -28,12 +27,14 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from . import cache, urls
 from .errors import BuildFailed
 from .graph import build_graph
-from .kb import KnowledgeBase, load_kb
-from .outputs import EXPLORER_INDEX, EXPLORER_SCRIPT, atom_feed, bib_files, charts, explorer_index, explorer_script
-from .pages import SiteInfo, plan_pages
+from .kb import KnowledgeBase
+from .pipeline import open_base
+from .bibtex import bibtex_entries
+from .site_data import EXPLORER_BIB, EXPLORER_INDEX, EXPLORER_SCRIPT, atom_feed, bib_files, charts, explorer_bib, explorer_index, explorer_script
+from .planner import SiteInfo, plan_pages
 from .render import environment, render_pages
-from .store import umask
-from .tuning import fewer_collections
+from .writing import umask
+from .memory import fewer_collections
 
 Progress = Callable[[Iterable, str], Iterable]
 
@@ -89,28 +90,18 @@ class SiteConfig:
         )
 
 
-def bibtex_entries(kb: KnowledgeBase) -> dict[str, str]:
-    """Cite key -> BibTeX text of that entry, from one write of the whole library."""
-    from .bibtex import write_bibtex
-
-    out: dict[str, str] = {}
-    for chunk in re.split(r"\n(?=@)", write_bibtex(kb.venues, kb.papers.values())):
-        if m := re.match(r"@\w+\{([^,\s]+),", chunk.strip()):
-            out[m.group(1)] = chunk.strip()
-    return out
-
-
 def generate(kb: KnowledgeBase, config: SiteConfig, progress: Progress = _no_progress) -> dict[str, str]:
     """Every generated file of the site, docs-relative path -> text."""
     with fewer_collections():
         graph = build_graph(kb)
-        entries = bibtex_entries(kb)
+        entries = bibtex_entries(kb.venues, kb.papers.values())
         pages = plan_pages(kb, graph, entries, SiteInfo(edit_base=config.edit_base))
         env = environment(config.templates)
         files = render_pages(env, progress(pages, "rendering pages"))
         files.update(charts(kb, graph))
         files[EXPLORER_INDEX] = explorer_index(kb)
         files[EXPLORER_SCRIPT] = explorer_script(files[EXPLORER_INDEX])
+        files[EXPLORER_BIB] = explorer_bib(entries)
         files[f"{urls.GENERATED}/feed.xml"] = atom_feed(kb, config.site_url)
         files.update(bib_files(kb, graph, entries))
     return files
@@ -315,7 +306,7 @@ def _build(config: SiteConfig, strict: bool, progress: Progress, say: Callable[[
     times: dict[str, float] = {}
     t0 = time.perf_counter()
     with cache.on_disk(root) as parsed:
-        kb, _ = load_kb(root, strict=False, cache=parsed)
+        kb, _ = open_base(root, strict=False, cache=parsed)
     times["load+validate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     files = generate(kb, config, progress)
@@ -391,7 +382,7 @@ def regenerate(root: Path, say: Callable[[str], None], memory: dict[str, str] | 
 
     config = SiteConfig.read(root)
     try:
-        kb, _ = load_kb(root, cache=parsed)
+        kb, _ = open_base(root, cache=parsed)
     except ValidationFailed as exc:
         for d in exc.diagnostics:
             say(str(d))

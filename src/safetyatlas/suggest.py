@@ -30,7 +30,7 @@ import numpy as np
 
 from .kb import KnowledgeBase
 from .schema import Classification, Paper
-from .text import ascii_fold
+from .textnorm import ascii_fold
 
 __all__ = ["Suggestion", "Suggester", "evaluate"]
 

@@ -33,7 +33,7 @@ from typing import Iterable, Mapping
 
 from .ids import find_arxiv
 from .schema import Venue
-from .text import ascii_fold
+from .textnorm import ascii_fold
 
 __all__ = ["VenueMatch", "VenueResolver", "venue_key"]
 

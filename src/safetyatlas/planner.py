@@ -17,7 +17,7 @@ from .graph import Graph, recently_added, related_papers
 from .ids import node_id
 from .kb import KnowledgeBase
 from .schema import Classification, Paper
-from .text import counted, ascii_fold
+from .textnorm import counted, ascii_fold
 
 LIST_LIMIT = 200  # papers listed on a node page before pointing to the explorer
 
@@ -484,7 +484,7 @@ class Planner:
     def explorer(self) -> Page:
         src = urls.PAGES["explorer"]
         return Page(src, "explorer.md.j2", {"index": urls.href(f"{urls.GENERATED}/explorer.json", src), "script": urls.href(f"{urls.GENERATED}/explorer-data.js", src),
-                                           "all_bib": urls.href(urls.bib("all"), src),
+                                           "all_bib": urls.href(f"{urls.GENERATED}/explorer-bib.js", src),
                                            "taxonomy": urls.href(urls.PAGES["taxonomy"], src)}, "Paper explorer")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from .layout import PLACES, SCHEMA_DIR
+from .kinds import PLACES, SCHEMA_DIR
 from .schema import MODELS, SCHEMA_VERSION
 
 

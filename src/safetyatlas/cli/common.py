@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from . import cache
-from .errors import Diagnostic, UsageProblem, ValidationFailed
-from .kb import KnowledgeBase, load_kb
+from .. import cache
+from ..errors import Diagnostic, UsageProblem, ValidationFailed
+from ..kb import KnowledgeBase
+from ..pipeline import open_base
 
 
 def root_path(path: str) -> Path:
@@ -33,7 +34,7 @@ def load_or_fail(root: Path, strict: bool = False) -> tuple[KnowledgeBase, list[
     """Load the base; print every diagnostic and stop once on errors."""
     try:
         with cache.on_disk(root) as parsed:
-            return load_kb(root, strict=strict, cache=parsed)
+            return open_base(root, strict=strict, cache=parsed)
     except ValidationFailed as exc:
         report(exc.diagnostics)
         raise

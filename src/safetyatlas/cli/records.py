@@ -3,7 +3,7 @@
 Thin: each command parses options, calls the library (selection, bibtex, csl, adder) and turns
 its exceptions into messages and exit codes the way ``cli.py`` does.
 
-``cli.py`` registers these commands on its group; the shared pieces come from ``cliutil``.
+``cli/__init__.py`` registers these commands on its group; the shared pieces come from ``cli/common.py``.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import get_args
 
 import click
 
-from .cliutil import load_or_fail, report, root_option
-from .cliutil import root_path as _root
-from .errors import UsageProblem, ValidationFailed
-from .kb import KnowledgeBase
-from .layout import paper_path
-from .schema import Role, Side
-from .store import write_files
+from .common import load_or_fail, report, root_option
+from .common import root_path as _root
+from ..errors import UsageProblem, ValidationFailed
+from ..kb import KnowledgeBase
+from ..kinds import paper_path
+from ..schema import Role, Side
+from ..writing import write_files
 
 FORMATS = ("bibtex", "csl", "json")
 
@@ -49,9 +49,9 @@ def export(fmt: str, root: str, node: str | None, family: str | None, threat: st
       safetyatlas export csl --family vlm --from 2024 > vlm-2024.json
       safetyatlas export json -o safetyatlas.json
     """
-    from .bibtex import write_bibtex
-    from .csl import dump_json, dumps, write_csl
-    from .selection import select
+    from ..bibtex import write_bibtex
+    from ..csl import dump_json, dumps, write_csl
+    from ..selection import select
 
     kb, _ = load_or_fail(_root(root))
     selecting = any(v is not None for v in (node, family, threat, side, year_from, year_to))
@@ -116,13 +116,13 @@ def add(source: str | None, arxiv: str | None, doi: str | None, root: str, famil
       safetyatlas add paper.bib --venue icml --family llm ...
       safetyatlas add paper.bib --new-venue "Conference on Invented Results" --venue-short CIR --family llm ...
     """
-    from .adder import arxiv_bibtex, arxiv_id, classification, fetch_arxiv, run_add
+    from ..adder import arxiv_bibtex, arxiv_id, classification, fetch_arxiv, run_add
 
     base = _root(root)
     if sum(bool(x) for x in (source, arxiv, doi)) > 1:
         raise UsageProblem("give one of a BibTeX SOURCE, --arxiv or --doi")
     if doi:
-        from .adder import crossref_bibtex, doi_id, fetch_crossref
+        from ..adder import crossref_bibtex, doi_id, fetch_crossref
 
         ident = doi_id(doi)
         text, label = crossref_bibtex(fetch_crossref(ident), ident), f"doi:{ident}"
@@ -186,8 +186,8 @@ def _read(source: str) -> tuple[str, str]:
 
 
 def _suggestions(kb: KnowledgeBase, text: str):
-    from .bibtex import describe_entries
-    from .suggest import Suggester
+    from ..bibtex import describe_entries
+    from ..suggest import Suggester
 
     suggester = Suggester(kb)
     for entry in describe_entries(text):

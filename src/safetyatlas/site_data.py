@@ -11,11 +11,12 @@ from typing import Mapping
 from xml.etree import ElementTree as ET
 
 from . import urls
+from .bibtex import bibtex_document, preamble
 from .charts import bar_chart
 from .graph import recently_added, Graph
 from .kb import KnowledgeBase
-from .pages import short_authors
-from .text import ascii_fold
+from .planner import short_authors
+from .textnorm import ascii_fold
 
 
 def charts(kb: KnowledgeBase, graph: Graph) -> dict[str, str]:
@@ -43,8 +44,18 @@ EXPLORER_SCRIPT = f"{urls.GENERATED}/explorer-data.js"
 """The same index as a script, so the explorer works from a site opened from disk (file://), where fetch() is blocked."""
 
 
+EXPLORER_BIB = f"{urls.GENERATED}/explorer-bib.js"
+"""Every paper's BibTeX entry as a script, loaded when a reader first asks for BibTeX (works from file:// too)."""
+
+
 def explorer_script(index_json: str) -> str:
     return f"window.SAFETYATLAS_EXPLORER = {index_json};\n"
+
+
+def explorer_bib(entries: Mapping[str, str]) -> str:
+    """``{entries: {id: entry}, preambles: {id: @preamble}}``: the explorer joins the ticked entries, each needed preamble once."""
+    data = {"entries": dict(entries), "preambles": {pid: pre for pid, text in entries.items() if (pre := preamble([text]))}}
+    return f"window.SAFETYATLAS_BIB = {json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
 
 
 def search_key(p) -> str:
@@ -146,7 +157,7 @@ def bib_files(kb: KnowledgeBase, graph: Graph, entries: Mapping[str, str]) -> di
     Paper pages show their entry with a copy button, so papers get no file of their own.
     """
     def join(ids) -> str:
-        return "\n".join(entries[i] for i in sorted(ids)) + ("\n" if ids else "")
+        return bibtex_document(entries[i] for i in sorted(ids))
 
     out = {urls.bib("all"): join(kb.papers)}
     for nid in kb.all_node_ids():

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import SafetyAtlasError, ValidationFailed
-from .graph import build_graph, content_figures, count_by, coverage
-from .cliutil import load_or_fail, report, root_option
-from .cliutil import root_path as _root
-from .peerlists import ADAPTERS
+from .. import __version__
+from ..errors import SafetyAtlasError, ValidationFailed
+from ..graph import build_graph, content_figures, count_by, coverage
+from .common import load_or_fail, report, root_option
+from .common import root_path as _root
+from ..peerlists import ADAPTERS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -51,13 +51,13 @@ def validate(path: str, strict: bool, quiet: bool, fmt: str) -> None:
     if fmt != "text":
         import json
 
-        from . import cache
-        from .errors import as_dict, as_github
-        from .kb import load_kb
+        from .. import cache
+        from ..errors import as_dict, as_github
+        from ..pipeline import open_base
 
         try:
             with cache.on_disk(_root(path)) as parsed:
-                _, problems = load_kb(_root(path), strict=strict, cache=parsed)
+                _, problems = open_base(_root(path), strict=strict, cache=parsed)
             failed = False
         except ValidationFailed as exc:
             problems, failed = exc.diagnostics, True
@@ -155,7 +155,7 @@ def build(root: str, no_strict: bool) -> None:
     Example:
       safetyatlas build && python -m http.server -d site 8000
     """
-    from .site import build_site
+    from ..site import build_site
 
     base = _root(root)
     tty = sys.stdout.isatty()
@@ -201,7 +201,7 @@ def serve(root: str, host: str, port: int) -> None:
     Example:
       safetyatlas serve --port 8001
     """
-    from .site import serve_site
+    from ..site import serve_site
 
     serve_site(_root(root), host, port, lambda s: click.echo(s, err=True))
 
@@ -216,9 +216,9 @@ def schema(root: str, check: bool) -> None:
     Example:
       safetyatlas schema --check
     """
-    from .jsonschema import schema_files, stale_files
-    from .layout import SCHEMA_DIR
-    from .store import write_files
+    from ..schema_files import schema_files, stale_files
+    from ..kinds import SCHEMA_DIR
+    from ..writing import write_files
 
     base = Path(root)
     stale = stale_files(base)
@@ -248,7 +248,7 @@ def import_list(list_file: str, root: str, force: bool, dry_run: bool) -> None:
     Example:
       safetyatlas import-list ../shared/sources/awesome-large-model-safety.md --dry-run
     """
-    from .importer import run_import
+    from ..importer import run_import
 
     try:
         plan = run_import(_root(root), Path(list_file), force=force, dry_run=dry_run)
@@ -289,7 +289,7 @@ def import_source(source: str, path: str, root: str, metadata: tuple[str, ...], 
         ctx = click.get_current_context()
         ctx.invoke(import_list, list_file=path, root=root, force=force, dry_run=dry_run)
         return
-    from .importing import plan_table, run_import as run_peer_import
+    from ..importing import plan_table, run_import as run_peer_import
 
     try:
         plan = run_peer_import(_root(root), source, Path(path), metadata=[Path(m) for m in metadata], force=force, dry_run=dry_run)
@@ -310,7 +310,7 @@ def import_source(source: str, path: str, root: str, metadata: tuple[str, ...], 
     )
 
 
-from .cli_cite import add, export  # noqa: E402  (defined in their own module)
+from .records import add, export  # noqa: E402  (defined in their own module)
 
 main.add_command(export)
 main.add_command(add)

@@ -8,7 +8,7 @@ relations to other papers, arXiv ids, DOIs, code links and summaries.
 
 Every paper a subcategory names as ``representative`` is generated first, with that id and
 classified under that subcategory, so the real taxonomy can be copied as it is and still
-validates. The edges are ``read_taxonomy`` (reads the records) and ``write_base`` (writes one).
+validates. The edges are ``open_taxonomy`` (reads the records) and ``write_base`` (writes one).
 """
 
 from __future__ import annotations
@@ -23,15 +23,13 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .errors import ValidationFailed
-from .ids import make_paper_id
-from .kb import KnowledgeBase, assemble
-from .layout import kind_of_path, paper_path
-from .load import load_tree
-from .schema import Author, Classification, Paper, Relation
-from .store import dump_paper
-from .text import normalise_title
-from .validate import check_records
+from safetyatlas.ids import make_paper_id
+from safetyatlas.kb import KnowledgeBase
+from safetyatlas.pipeline import open_taxonomy
+from safetyatlas.kinds import paper_path
+from safetyatlas.schema import Author, Classification, Paper, Relation
+from safetyatlas.writing import dump_paper
+from safetyatlas.textnorm import normalise_title
 
 # --- vocabulary ---------------------------------------------------------------------------
 
@@ -98,21 +96,6 @@ _ADDED_FROM = dt.date(2025, 1, 1)
 
 
 # --- reading the taxonomy -------------------------------------------------------------------
-
-
-def read_taxonomy(root: Path) -> KnowledgeBase:
-    """Every record of ``root`` except papers, validated; papers named by the taxonomy may be missing.
-
-    Raises ``ValidationFailed`` when the taxonomy itself has errors.
-    """
-    raws, problems = load_tree(root)
-    raws = [r for r in raws if r.kind != "paper"]
-    checked, schema_problems = check_records(raws)
-    kb, ref_problems = assemble(checked, {"paper"})
-    errors = [d for d in problems + schema_problems + ref_problems if d.severity == "error" and kind_of_path(d.path) != "paper"]
-    if errors:
-        raise ValidationFailed(sorted(errors))
-    return kb
 
 
 def required_papers(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, str, str], ...]]:
@@ -345,5 +328,5 @@ def write_papers(root: Path, papers: Iterable[Paper]) -> int:
 def write_base(dest: Path, taxonomy_root: Path, n: int, seed: int = 0) -> int:
     """A knowledge base at ``dest``: ``taxonomy_root``'s taxonomy/ copied as is, ``n`` synthetic papers."""
     shutil.copytree(taxonomy_root / "taxonomy", dest / "taxonomy", dirs_exist_ok=True)
-    return write_papers(dest, synth_papers(read_taxonomy(taxonomy_root), n, seed))
+    return write_papers(dest, synth_papers(open_taxonomy(taxonomy_root), n, seed))
 
