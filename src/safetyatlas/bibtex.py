@@ -16,8 +16,10 @@ with the 1-based line of the entry or field. Pure: no file system.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -69,11 +71,36 @@ _PLAIN = re.compile(r"[A-Za-z0-9 .,:;!?()'/+=*@-]*")
 
 def latex(text: str) -> str:
     """Unicode -> LaTeX that compiles: ``'Tramèr & 50%'`` -> ``'Tram{\\`e}r {\\&} 50{\\%}'``."""
-    if _PLAIN.fullmatch(text) and "--" not in text:
+    if _PLAIN.fullmatch(text) and "--" not in text and "''" not in text:
         return text  # nothing to encode: most words of most titles and names
     # a straight double quote stays one: pylatexenc would write '' (a closing curly quote when read back)
-    return '{"}'.join(_BRACES_RE.sub(lambda m: _BRACES[m.group()], _ENCODER.unicode_to_latex(part)).replace("--", "-{}-") for part in text.split('"'))
+    return '{"}'.join(_latex_part(part) for part in text.split('"'))
 
+
+def _latex_part(text: str) -> str:
+    out = []
+    for run in _RUNS.findall(text):
+        out.append(_latex_char(run) if len(run) == 1 and not run.isascii() else _BRACES_RE.sub(lambda m: _BRACES[m.group()], _ENCODER.unicode_to_latex(run)))
+    return _LIGATURE.sub(lambda m: m.group() + "{}", "".join(out))  # -- ('' ``) would print as a dash (a curly quote)
+
+
+_LIGATURE = re.compile(r"-(?=-)|'(?=')|`(?=`)|[?!](?=`)")
+
+
+_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=8192)
+def _latex_char(char: str) -> str:
+    """One non-ASCII character: its LaTeX form when that reads back as the same character, else <U+...>.
+
+    pylatexenc approximates some letters (Ħ as ``\\=H``, which reads back as H with a macron);
+    those are written the way it writes characters it does not know, which ``unlatex`` restores.
+    """
+    encoded = _ENCODER.unicode_to_latex(char)
+    if unicodedata.normalize("NFC", _DECODER.latex_to_text(encoded)) == unicodedata.normalize("NFC", char) or _UNIHEX.fullmatch(encoded):
+        return encoded
+    return "\\ensuremath{\\langle}\\texttt{U+%04X}\\ensuremath{\\rangle}" % ord(char)
 
 def is_acronym(word: str) -> bool:
     """A word whose case a style must not change: a capital after its first character."""
@@ -98,7 +125,16 @@ def unlatex(value: str) -> str:
     A bare ``%``, ``&`` or ``#`` is taken literally (sloppy exports leave them unescaped): read as
     LaTeX, a ``%`` would start a comment and silently cut the rest of a title.
     """
-    return squash_space(_DECODER.latex_to_text(re.sub(r"(?<!\\)([%&#])", r"\\\1", value)))
+    value = _UNIHEX.sub(lambda m: _UNIHEX_MARK.format(m.group(1)), value)  # our own stand-in for a character LaTeX cannot print
+    text = _DECODER.latex_to_text(re.sub(r"(?<!\\)([%&#])", r"\\\1", value))
+    return squash_space(_UNIHEX_BACK.sub(lambda m: chr(int(m.group(1), 16)), text))
+
+
+# The encoder writes a character with no LaTeX form as <U+1F600> (which pdflatex prints); the
+# decoder turns exactly that back into the character, so such titles and names survive a round trip.
+_UNIHEX = re.compile(r"\\ensuremath\{\\langle\}\\texttt\{U\+([0-9A-F]{4,6})\}\\ensuremath\{\\rangle\}")
+_UNIHEX_MARK = "\ue000{}\ue001"  # private-use brackets the decoder passes through untouched
+_UNIHEX_BACK = re.compile("\ue000([0-9A-F]{4,6})\ue001")
 
 
 def plain_title(title: str) -> str:
