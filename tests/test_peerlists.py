@@ -11,7 +11,7 @@ from safetyatlas.cli import main
 from safetyatlas.errors import ValidationFailed
 from safetyatlas.importing import plan_import, read_metadata, run_import, split_name
 from safetyatlas.pipeline import open_base
-from safetyatlas.peerlists import parse_jailbreak_list, parse_lmssp, parse_openredteaming, parse_unlearning_list
+from safetyatlas.peerlists import parse_arxiv_digest, parse_jailbreak_list, parse_llm_sp, parse_lmssp, parse_openredteaming, parse_unlearning_list
 
 from conftest import FIXTURES
 
@@ -21,6 +21,8 @@ SOURCES = """
 - {id: lm-ssp, name: Awesome-LM-SSP, repository: 'https://github.com/CryptoAILab/Awesome-LM-SSP', license: Apache-2.0, commit: 56d0110, description: A large list.}
 - {id: jailbreak-list, name: Awesome-Jailbreak-on-LLMs, repository: 'https://github.com/yueliu1999/Awesome-Jailbreak-on-LLMs', license: MIT, description: Jailbreak tables.}
 - {id: unlearning-list, name: awesome-llm-unlearning, repository: 'https://github.com/chrisliu298/awesome-llm-unlearning', license: Apache-2.0, description: Unlearning papers.}
+- {id: llm-sp, name: llm-sp, repository: 'https://github.com/chawins/llm-sp', license: Apache-2.0, description: Security and privacy papers.}
+- {id: arxiv-digest, name: arXiv digest, repository: 'https://github.com/shenyizg/NewAdversarialAttackPaper', license: Apache-2.0, description: A daily digest.}
 - {id: openredteaming, name: OpenRedTeaming, repository: 'https://github.com/Libr-AI/OpenRedTeaming', license: MIT, description: Red-teaming papers.}
 """
 EXTRA_FAMILY = "- {id: vlm, name: Vision-language models, short: VLM, description: Models that read images and text.}\n"
@@ -86,6 +88,36 @@ def test_openredteaming_import_places_by_theme(base):
     assert (wrapped.arxiv, wrapped.url, wrapped.year, wrapped.venue) == (None, None, 2023, None)
     again = run_import(base, "openredteaming", PEERS / "openredteaming")
     assert again.files == {} and again.unchanged == 4
+
+
+def test_llm_sp_keeps_titles_and_topics_never_notes():
+    entries = parse_llm_sp(PEERS / "llm-sp")
+    assert [(e.title, e.topic, e.arxiv, e.year) for e in entries] == [
+        ("Invented Attack: Jailbreaking Chat Models with Made-up Riddles", "vulnerabilities/prompt-injection", "2511.00001", 2025),
+        ("An Invented Guard for Vision-Language Models", "defenses/fine-tuning", "2510.00002", 2025),  # inline HTML dropped
+        ("An Invented Detector of Generated Text", "machine-text-detection", "2401.00009", 2024),
+    ]
+    assert not any("note" in repr(e) for e in entries)
+
+
+def test_llm_sp_import_places_by_section_and_records_out_of_scope_topics(base):
+    plan = run_import(base, "llm-sp", PEERS / "llm-sp", metadata=[PEERS / "metadata.jsonl"])
+    nodes = {p.arxiv: p.classifications[0].node for p in plan.new}
+    assert nodes == {"2511.00001": "llm.prompt-injection.attack", "2510.00002": "llm.jailbreak.defense"}
+    assert [(e.key, e.reason) for e in plan.excluded] == [("2401.00009", "detecting machine-generated text, outside the survey's threats")]
+
+
+def test_the_digest_is_imported_by_selection_only(base):
+    everything = parse_arxiv_digest(PEERS / "metadata.jsonl")
+    assert len(everything) == 3 and everything[0].authors == ("Alice Example", "Bob de Tester") and (everything[0].year, everything[0].month) == (2025, 11)
+    plan = run_import(base, "arxiv-digest", PEERS / "metadata.jsonl", only=["2510.00002"])
+    assert [p.arxiv for p in plan.new] == ["2510.00002"] and plan.new[0].listed_in == ("arxiv-digest",)
+    assert plan.new[0].classifications[0].threat is None  # the digest says nothing about placement: curators classify
+    keys = base / "keys.txt"
+    keys.write_text("# the curated selection\n2511.00001  # riddles\n")
+    result = CliRunner().invoke(main, ["import", "arxiv-digest", str(PEERS / "metadata.jsonl"), "--root", str(base), "--only", str(keys), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.output.splitlines()[-1] and "riddles" not in result.output.splitlines()[-1]
 
 
 def test_a_second_metadata_file_gives_the_authors_a_list_lacks(base):

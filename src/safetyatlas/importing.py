@@ -53,6 +53,10 @@ OUT_OF_SCOPE: dict[str, dict[str, str]] = {
         "safety/fairness": "fairness and bias, outside the survey's threats",
         "safety/ethics": "general ethics, outside the survey's threats",
     },
+    "llm-sp": {
+        "machine-text-detection": "detecting machine-generated text, outside the survey's threats",
+        "llm-for-security": "language models used for security tasks, not threats to the models",
+    },
 }
 """Topics of a list that are outside the survey's scope, with the reason recorded for each entry."""
 
@@ -62,6 +66,11 @@ _TOPIC_THREAT = {
     "privacy/data_reconstruction": "data-extraction", "privacy/model_extraction": "model-extraction",
     "privacy/watermark_&_copyright": "ip-protection", "privacy/unlearning": "unlearning", "unlearning": "unlearning",
     "safety/alignment": "safety-alignment",
+    # llm-sp
+    "vulnerabilities/prompt-injection": "prompt-injection", "vulnerabilities/jailbreak": "jailbreak", "vulnerabilities/privacy": "data-extraction",
+    "vulnerabilities/adversarial-attacks-robustness": "adversarial", "vulnerabilities/poisoning-backdoor": "backdoor", "vulnerabilities/fine-tuning": "jailbreak",
+    "defenses/against-jailbreak-prompt-injection": "jailbreak", "defenses/robustness": "adversarial", "defenses/privacy": "data-extraction",
+    "defenses/poisoning-backdoor": "backdoor", "defenses/fine-tuning": "jailbreak", "alignment-safety": "safety-alignment",
 }
 
 
@@ -72,7 +81,7 @@ def placement(entries: list[ListEntry]) -> Classification:
     topic = entries[0].topic
     if entries[0].source == "openredteaming" and topic.startswith("multimodal"):
         family = "vlm"
-    threat = _TOPIC_THREAT.get(topic) or ("jailbreak" if entries[0].source in ("jailbreak-list", "openredteaming") else None)
+    threat = _TOPIC_THREAT.get(topic) or ("jailbreak" if entries[0].source in ("jailbreak-list", "openredteaming") else None)  # the digest: curators place it
     side = "defense" if "defense" in badges or "defense" in topic.casefold() or threat in ("unlearning", "safety-alignment") else "attack"
     return Classification(family=family, threat=threat, side=side if threat else None)
 
@@ -214,13 +223,21 @@ def _differences(before: Paper, after: Paper) -> list[str]:
     return [k for k in Paper.model_fields if getattr(before, k) != getattr(after, k)]
 
 
-def run_import(root: Path, source: str, folder: Path, *, metadata: Iterable[Path] = (), force: bool = False, dry_run: bool = False) -> ImportPlan:
-    """Parse ``folder`` with the source's adapter, plan, validate the base as it would be, write all or nothing."""
+def run_import(root: Path, source: str, folder: Path, *, metadata: Iterable[Path] = (), force: bool = False, dry_run: bool = False,
+               only: Iterable[str] | None = None) -> ImportPlan:
+    """Parse ``folder`` with the source's adapter, plan, validate the base as it would be, write all or nothing.
+
+    ``only``: keys (arXiv ids, ``doi:...`` or ``title:...``) of the entries to import; the rest of the
+    source is left alone (for a source as large as the arXiv digest, imported by curated selection).
+    """
     from .pipeline import check_change, open_for_change
     from .writing import write_files
 
     kb, checked = open_for_change(root)
     entries = ADAPTERS[source](folder)
+    if only is not None:
+        wanted = set(only)
+        entries = [e for e in entries if e.key in wanted]
     plan = plan_import(kb, source, entries, metadata=read_metadata(*metadata), force=force)
     if any(d.severity == "error" for d in plan.problems):
         raise ValidationFailed(plan.problems)

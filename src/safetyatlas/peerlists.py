@@ -11,6 +11,8 @@ pipeline's job (``importing.py``).
 | ``lm-ssp`` | CryptoAILab/Awesome-LM-SSP | ``collection/paper/<area>/<topic>.md`` bullets ``- [YYYY/MM] **[title](link)**`` + badges |
 | ``jailbreak-list`` | yueliu1999/Awesome-Jailbreak-on-LLMs | Markdown tables under headings: time, title, venue, paper link, code link |
 | ``unlearning-list`` | chrisliu298/awesome-llm-unlearning | bullets by year: title link, authors, date, venue, code |
+| ``llm-sp`` | chawins/llm-sp | ``<details><summary>title (year) [<a href="link">Paper</a>]</summary>`` under ``##``/``###`` headings; notes are never read |
+| ``arxiv-digest`` | shenyizg/NewAdversarialAttackPaper (as ``arxiv-metadata.jsonl``) | one JSON object a line: arxiv, title, authors, submitted; abstracts never kept |
 | ``openredteaming`` | Libr-AI/OpenRedTeaming | ``paper_list/NN - Theme.md``: ``- **title** [[Paper](link)] <br />`` then ``authors (year)<br />`` |
 """
 
@@ -24,7 +26,7 @@ from typing import Callable, Iterable
 from .ids import find_arxiv, normalise_doi, normalise_url
 from .textnorm import squash_space
 
-__all__ = ["ListEntry", "ADAPTERS", "by_key", "parse_lmssp", "parse_jailbreak_list", "parse_unlearning_list", "parse_openredteaming"]
+__all__ = ["ListEntry", "ADAPTERS", "by_key", "parse_lmssp", "parse_jailbreak_list", "parse_unlearning_list", "parse_openredteaming", "parse_llm_sp", "parse_arxiv_digest"]
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,57 @@ def parse_openredteaming(folder: Path) -> list[ListEntry]:
     return entries
 
 
+# --- llm-sp ----------------------------------------------------------------------------------------
+
+_LLMSP_ENTRY = re.compile(r'^<details><summary>(?P<title>.+?)\s*\((?P<year>\d{4})\)\s*\[<a href="(?P<link>[^"]+)">Paper</a>\]')
+
+
+def parse_llm_sp(folder: Path) -> list[ListEntry]:
+    """llm-sp: one ``<details>`` block per paper; topic = ``section/subsection`` (e.g. ``defenses/privacy``).
+
+    Only the ``<summary>`` line is read (title, year, paper link): the block's body holds the
+    maintainer's notes, which are prose and never kept.
+    """
+    path = folder / "README.md"
+    entries: list[ListEntry] = []
+    section = sub = ""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("## "):
+            section, sub = _slug(line[3:]), ""
+        elif line.startswith("### "):
+            sub = _slug(line[4:].replace("*", ""))
+        elif m := _LLMSP_ENTRY.match(line.strip()):
+            arxiv, doi, url = _links(m.group("link"))
+            title = _clean_title(re.sub(r"<[^>]+>", "", m.group("title")))
+            entries.append(ListEntry("llm-sp", "README.md", n, title, f"{section}/{sub}" if sub else section, url, arxiv, doi, year=int(m.group("year"))))
+    return entries
+
+
+# --- the arXiv digest -----------------------------------------------------------------------------
+
+
+def parse_arxiv_digest(path: Path) -> list[ListEntry]:
+    """The daily arXiv digest as JSON lines (a file, or a folder holding ``arxiv-metadata.jsonl``).
+
+    It lists thousands of papers of the field, most outside the survey's scope, so it is imported
+    with a curated selection (``import arxiv-digest PATH --only KEYS``). The abstract is read by
+    curators to classify a paper and is never kept.
+    """
+    import json
+
+    if path.is_dir():
+        path = path / "arxiv-metadata.jsonl"
+    entries: list[ListEntry] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        m = json.loads(line)
+        when = re.match(r"(\d{4})-(\d{2})", m.get("submitted") or "")
+        entries.append(ListEntry("arxiv-digest", path.name, n, squash_space(m["title"]), "digest", None, m["arxiv"], None, None, None,
+                                 int(when.group(1)) if when else None, int(when.group(2)) if when else None, tuple(m.get("authors") or ())))
+    return entries
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
@@ -217,6 +270,8 @@ ADAPTERS: dict[str, Callable[[Path], list[ListEntry]]] = {
     "jailbreak-list": parse_jailbreak_list,
     "unlearning-list": parse_unlearning_list,
     "openredteaming": parse_openredteaming,
+    "llm-sp": parse_llm_sp,
+    "arxiv-digest": parse_arxiv_digest,
 }
 
 

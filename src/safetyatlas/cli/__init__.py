@@ -272,11 +272,13 @@ def import_list(list_file: str, root: str, force: bool, dry_run: bool) -> None:
 @click.option("--metadata", type=click.Path(exists=True, dir_okay=False), multiple=True, help="arXiv metadata (JSON lines: arxiv, title, authors, ...) for titles and authors the list lacks; repeat to add files (a later file wins for the same id).")
 @click.option("--force", is_flag=True, help="Also apply proposed updates (a published venue replacing arXiv).")
 @click.option("--dry-run", is_flag=True, help="Print the plan as a table; write nothing.")
-def import_source(source: str, path: str, root: str, metadata: tuple[str, ...], force: bool, dry_run: bool) -> None:
+@click.option("--only", "only_file", type=click.Path(exists=True, dir_okay=False), help="Import only the entries whose keys (arXiv id, doi:..., title:...) this file lists, one a line.")
+def import_source(source: str, path: str, root: str, metadata: tuple[str, ...], force: bool, dry_run: bool, only_file: str | None) -> None:
     """Import a peer paper list through its adapter: new papers, provenance, exclusions.
 
     PATH is the list as published: the repository folder for lm-ssp, jailbreak-list,
-    unlearning-list and openredteaming; the Markdown file for survey (the same as 'import-list'). Papers already in
+    unlearning-list, openredteaming and llm-sp; the metadata file for arxiv-digest (a large
+    source: import a curated selection of it with --only); the Markdown file for survey (the same as 'import-list'). Papers already in
     the base gain the source in 'listed_in' (and a missing code link); a published venue where a
     record says arXiv is proposed, applied with --force; topics outside the survey's scope are
     recorded in taxonomy/exclusions.yaml once. Re-running on the same list changes nothing.
@@ -292,7 +294,8 @@ def import_source(source: str, path: str, root: str, metadata: tuple[str, ...], 
     from ..importing import plan_table, run_import as run_peer_import
 
     try:
-        plan = run_peer_import(_root(root), source, Path(path), metadata=[Path(m) for m in metadata], force=force, dry_run=dry_run)
+        plan = run_peer_import(_root(root), source, Path(path), metadata=[Path(m) for m in metadata], force=force, dry_run=dry_run,
+                                   only=_keys(only_file) if only_file else None)
     except ValidationFailed as exc:
         report(exc.diagnostics)
         click.echo("nothing was written", err=True)
@@ -308,6 +311,10 @@ def import_source(source: str, path: str, root: str, metadata: tuple[str, ...], 
         f"{len(plan.pending)} pending (no authors or year), {plan.unchanged} unchanged; {verb} {len(plan.files)} file(s)",
         err=dry_run,
     )
+
+
+def _keys(path: str) -> list[str]:
+    return [line.split("#", 1)[0].strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.split("#", 1)[0].strip()]
 
 
 from .records import add, export  # noqa: E402  (defined in their own module)
