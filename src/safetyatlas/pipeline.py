@@ -10,6 +10,7 @@ order, decides what counts as failure, and lets the benchmarks time each stage.
 - ``open_for_change(root)``: the base plus its schema-valid records, for commands that write.
 - ``check_change(checked, files)``: every diagnostic once ``files`` replace or join the base,
   checked before anything is written (a failed validation writes nothing).
+- ``base_from_texts(files)``: the same from texts in memory (tests of pure functions, no folder).
 - ``open_taxonomy(root)``: every record but the papers (synthetic bases for the benchmarks).
 """
 
@@ -27,7 +28,7 @@ from .load import Refused, load_tree, parse_text, records_of
 from .memory import fewer_collections
 from .validate import Checked, check_record, check_records
 
-__all__ = ["open_base", "open_for_change", "check_change", "open_taxonomy", "Stage"]
+__all__ = ["open_base", "open_for_change", "check_change", "base_from_texts", "open_taxonomy", "Stage"]
 
 Stage = Callable[[str], ContextManager[None]]
 """A context manager factory named by stage ("load", "validate"), used by the benchmarks to time each one."""
@@ -71,6 +72,23 @@ def open_for_change(root: Path) -> tuple[KnowledgeBase, list[Checked]]:
 def check_change(checked: list[Checked], files: Mapping[str, str]) -> list[Diagnostic]:
     """Every diagnostic of the base once ``files`` (relative path -> text) replace or join it."""
     after = [c for c in checked if c.raw.path not in files]
+    new, problems = _check_texts(files)
+    _, ref_after = assemble(after + new)
+    return sorted(problems + ref_after)
+
+
+def base_from_texts(files: Mapping[str, str]) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """A base from file texts held in memory (relative path -> YAML), with every diagnostic; no folder needed.
+
+    The same reading and checks as ``open_base``, for tests of pure functions and for tools.
+    """
+    checked, problems = _check_texts(files)
+    kb, ref_problems = assemble(checked, broken_kinds(problems))
+    return kb, sorted(problems + ref_problems)
+
+
+def _check_texts(files: Mapping[str, str]) -> tuple[list[Checked], list[Diagnostic]]:
+    after: list[Checked] = []
     problems: list[Diagnostic] = []
     for rel, body in files.items():
         place = place_of(kind_of_path(rel) or "paper")
@@ -86,8 +104,7 @@ def check_change(checked: list[Checked], files: Mapping[str, str]) -> list[Diagn
             problems.extend(diags)
             if rec:
                 after.append(rec)
-    _, ref_after = assemble(after)
-    return sorted(problems + ref_after)
+    return after, problems
 
 
 def open_taxonomy(root: Path) -> KnowledgeBase:
