@@ -63,3 +63,13 @@ def browser():
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         yield b
         b.close()
+
+
+def project(dest: Path, base: Path = FIXTURES / "minimal") -> Path:
+    """A buildable project: the repository's templates, docs and mkdocs.yml over ``base`` data."""
+    shutil.copytree(base / "taxonomy", dest / "taxonomy")
+    shutil.copytree(base / "papers", dest / "papers")
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("generated"))
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest

@@ -131,7 +131,7 @@ def test_an_unwritable_cache_folder_is_not_an_error(tree, monkeypatch):
 def test_generated_pages_are_the_same_from_the_cache(tmp_path, monkeypatch):
     from safetyatlas.site import SiteConfig, generate
 
-    from test_site import project
+    from conftest import project
 
     monkeypatch.delenv(cache.ENV, raising=False)
     root = project(tmp_path / "kb")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from safetyatlas.cli import main
 from safetyatlas.schema_files import stale_files
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, project
 
 
 def run(*args):
@@ -111,3 +111,69 @@ def test_the_code_passes_ruff():
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     result = subprocess.run([ruff, "check", "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- every command through the CLI, the way a user runs it -----------------------------------------
+
+
+def test_stats_json_has_the_numbers(tree):
+    import json
+
+    data = json.loads(run("stats", "--json", "--root", tree()).output)
+    assert (data["papers"], data["classified_to_subcategory"], data["coverage_percent"], data["papers_with_identifier"]) == (2, 2, 100.0, 2)
+    assert data["by_threat_side"] == {"jailbreak attack": 2} and data["by_year"] == {"2023": 2}
+    assert data["matrix"]["llm.jailbreak.attack"] == 2
+
+
+def test_build_through_the_cli_writes_the_site(tmp_path):
+    root = project(tmp_path / "kb")
+    result = run("build", "--root", root)
+    assert result.exit_code == 0, result.output
+    assert "built site/ from 2 papers" in result.output
+    assert (root / "site" / "index.html").exists() and (root / "site" / "generated" / "explorer-bib.js").exists()
+
+
+def test_a_build_of_a_broken_base_fails_and_says_where(tmp_path):
+    root = project(tmp_path / "kb")
+    (root / "papers" / "zou2023universal.yaml").write_text((root / "papers" / "zou2023universal.yaml").read_text().replace("year: 2023", "year: often"))
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+    assert result.exit_code == 1 and "papers/zou2023universal.yaml" in result.output and not (root / "site").exists()
+
+
+def test_schema_writes_and_checks(tree):
+    root = tree()
+    assert run("schema", "--root", root).output.startswith("wrote ")
+    assert run("schema", "--check", "--root", root).output.strip() == "schema/ is up to date"
+    (root / "schema" / "paper.schema.json").write_text("{}")
+    stale = CliRunner().invoke(main, ["schema", "--check", "--root", str(root)])
+    assert stale.exit_code == 1 and "paper.schema.json" in stale.output
+
+
+def test_import_list_and_import_survey_are_one_command(tree):
+    root = tree()
+    small = ROOT / "tests" / "fixtures" / "lists" / "small.md"
+    direct = run("import-list", small, "--root", root, "--dry-run")
+    via = run("import", "survey", small, "--root", root, "--dry-run")
+    assert direct.exit_code == via.exit_code == 0
+    assert direct.output.splitlines()[-1] == via.output.splitlines()[-1] and "would write" in direct.output
+
+
+def test_import_reports_a_bad_metadata_file_and_writes_nothing(tree, tmp_path):
+    root = tree()
+    bad = tmp_path / "m.jsonl"
+    bad.write_text("not json\n")
+    before = sorted(p.name for p in (root / "papers").iterdir())
+    result = CliRunner().invoke(main, ["import", "openredteaming", str(ROOT / "tests/fixtures/peers/openredteaming"), "--root", str(root), "--metadata", str(bad)])
+    assert result.exit_code == 1 and "m.jsonl:1" in result.output and "not a metadata line" in result.output
+    assert sorted(p.name for p in (root / "papers").iterdir()) == before
+
+
+def test_serve_on_a_port_in_use_is_one_clear_line(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--root", str(project(tmp_path / "kb")), "--port", str(port)])
+    assert result.exit_code != 0 and f"{port}" in result.output and "Traceback" not in result.output

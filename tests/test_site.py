@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -17,7 +16,7 @@ from safetyatlas.pipeline import open_base
 from safetyatlas.planner import plan_pages
 from safetyatlas.site import build_site
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, project
 
 GOLDEN = FIXTURES / "golden" / "site"
 GOLDEN_PAGES = [
@@ -26,16 +25,6 @@ GOLDEN_PAGES = [
     "generated/matrix.md",
     "generated/bib/llm.jailbreak.attack.bib",
 ]
-
-
-def project(dest: Path, base: Path = FIXTURES / "minimal") -> Path:
-    """A buildable project: the repository's templates, docs and mkdocs.yml over ``base`` data."""
-    shutil.copytree(base / "taxonomy", dest / "taxonomy")
-    shutil.copytree(base / "papers", dest / "papers")
-    shutil.copytree(ROOT / "templates", dest / "templates")
-    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("generated"))
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    return dest
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
