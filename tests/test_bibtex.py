@@ -165,8 +165,11 @@ def test_text_without_entries_is_an_error():
 @pytest.fixture(scope="module")
 def real():
     kb, _ = open_base(ROOT)
-    text = write_bibtex(kb.venues, kb.papers.values())
-    parsed = parse_bibtex(text, kb.venues, PLACE)  # an empty base: no id is taken
+    papers = list(kb.papers.values())
+    parsed = []
+    for start in range(0, len(papers), 500):  # in batches: one input is capped at 1 MiB
+        text = write_bibtex(kb.venues, papers[start:start + 500])
+        parsed += parse_bibtex(text, kb.venues, PLACE)  # an empty base: no id is taken
     return kb, {p.key: p for p in parsed}
 
 

@@ -351,8 +351,9 @@ class _Checks:
         import re
         from collections import Counter
 
-        acronyms = Counter(w for p in self.kb.papers.values() for w in set(re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title)) if w.isupper())
-        known = {w for w, n in acronyms.items() if n >= 3}
+        words = Counter(w for p in self.kb.papers.values() for w in set(re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title)))
+        # an acronym: in capitals in 3+ titles, and more often so than as a capitalised word ("GUARD" 5, "Guard" 22: a word)
+        known = {w for w, n in words.items() if w.isupper() and n >= 3 and n > words[w.capitalize()]}
         for rec in self.by_kind["paper"].values():
             p: Paper = rec.model  # type: ignore[assignment]
             if p.arxiv and p.venue in (None, "arxiv") and (m := re.match(r"^([0-9]{2})[0-9]{2}\.", p.arxiv)) and abs(p.year - (2000 + int(m.group(1)))) > 1:
