@@ -33,9 +33,47 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The site as a web deployment builds it (OFFLINE=false: directory URLs)."""
     root = project(tmp_path_factory.mktemp("site"))
-    report = build_site(root)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("OFFLINE", "false")
+        report = build_site(root)
     return root, report
+
+
+@pytest.fixture(scope="module")
+def built_offline(tmp_path_factory):
+    """The site as a local build makes it, to be opened from disk (Material's offline plugin)."""
+    root = project(tmp_path_factory.mktemp("offline"))
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("OFFLINE", raising=False)
+        build_site(root)
+    return root
+
+
+def test_the_local_build_works_from_disk(built_offline):
+    site = built_offline / "site"
+    assert (site / "generated" / "papers" / "zou2023universal.html").is_file() and (site / "generated" / "taxonomy" / "index.html").is_file()
+    assert (site / "search" / "search_index.js").read_text().startswith("var __index = ")  # search without fetch()
+    home = (site / "index.html").read_text()
+    assert '<script src="assets/vendor/iframe-worker/shim.js"' in home and "unpkg" not in home and "https://" not in home.split("<body", 1)[0]
+    assert 'href="generated/explorer.html"' in home
+    explorer = (site / "generated" / "explorer.html").read_text()
+    assert 'data-script="explorer-data.js"' in explorer and 'data-bib="explorer-bib.js"' in explorer
+    index = json.loads((site / "generated" / "explorer.json").read_text())
+    assert index["paper_url"] == "papers/ID.html"
+
+
+def test_a_former_id_redirects_from_disk_too(tmp_path, monkeypatch):
+    from safetyatlas.site import SiteConfig, generate
+
+    monkeypatch.delenv("OFFLINE", raising=False)
+    root = project(tmp_path / "kb")
+    path = root / "papers" / "zou2023universal.yaml"
+    path.write_text(path.read_text() + "former_ids: [zou2023universalold]\n")
+    kb, _ = open_base(root)
+    moved = generate(kb, SiteConfig.read(root))["generated/papers/zou2023universalold.md"]
+    assert '<meta http-equiv="refresh" content="0; url=zou2023universal.html">' in moved
 
 
 def test_every_page_kind_exists(built):
@@ -65,9 +103,10 @@ def test_golden_pages(built, page):
     assert actual == golden.read_text(), f"rendered {page} differs from {golden} (UPDATE_GOLDEN=1 to accept)"
 
 
-def test_two_builds_are_byte_identical(built, tmp_path):
+def test_two_builds_are_byte_identical(built, tmp_path, monkeypatch):
     root, _ = built
     other = project(tmp_path / "again")
+    monkeypatch.setenv("OFFLINE", "false")
     build_site(other)
     assert tree_digest(root / "site") == tree_digest(other / "site")
 
@@ -161,9 +200,10 @@ def test_preview_watcher_rerenders_a_changed_record(tmp_path):
         thread.join(timeout=5)
 
 
-def test_a_former_id_redirects_to_the_record(tmp_path):
+def test_a_former_id_redirects_to_the_record(tmp_path, monkeypatch):
     from safetyatlas.site import SiteConfig, generate
 
+    monkeypatch.setenv("OFFLINE", "false")
     root = project(tmp_path / "kb")
     path = root / "papers" / "zou2023universal.yaml"
     path.write_text(path.read_text() + "former_ids: [zou2023universalold]\n")
@@ -188,6 +228,7 @@ def test_deployment_settings_come_from_mkdocs_config(tmp_path, monkeypatch):
     from safetyatlas.site import SiteConfig, generate
 
     root = project(tmp_path / "kb")
+    monkeypatch.setenv("OFFLINE", "false")  # as the GitHub Pages workflow builds
     monkeypatch.delenv("SITE_URL", raising=False)
     monkeypatch.delenv("REPO_URL", raising=False)
     monkeypatch.delenv("EDIT_URI", raising=False)

@@ -57,6 +57,7 @@ class Page:
 class SiteInfo:
     edit_base: str = ""  # e.g. https://github.com/owner/repo/edit/main/
     site_name: str = "safetyatlas"
+    directory_urls: bool = True  # False in the offline build (pages at x.html, opened from disk)
 
 
 def short_authors(p: Paper, limit: int = 3) -> str:
@@ -184,7 +185,9 @@ class Planner:
 
     def moved(self, path: str, target: str, title: str) -> Page:
         """The page at a former id (a renamed paper, a merged taxonomy node): a redirect, so no URL breaks."""
-        served = urls.rel(urls.served(target), urls.served(path) + "index.html")  # what the browser follows
+        d = self.info.directory_urls
+        here = urls.served(path, d) + ("index.html" if d else "")  # the HTML file the browser opens
+        served = urls.rel(urls.served(target, d), here)  # what the browser follows
         return Page(path, "moved.md.j2", {"title": title, "target": urls.rel(target, path), "served": served}, title)
 
     def counts(self) -> dict[str, int]:
@@ -483,9 +486,10 @@ class Planner:
 
     def explorer(self) -> Page:
         src = urls.PAGES["explorer"]
-        return Page(src, "explorer.md.j2", {"index": urls.href(f"{urls.GENERATED}/explorer.json", src), "script": urls.href(f"{urls.GENERATED}/explorer-data.js", src),
-                                           "all_bib": urls.href(f"{urls.GENERATED}/explorer-bib.js", src),
-                                           "taxonomy": urls.href(urls.PAGES["taxonomy"], src)}, "Paper explorer")
+        d = self.info.directory_urls
+        return Page(src, "explorer.md.j2", {"index": urls.href(f"{urls.GENERATED}/explorer.json", src, d), "script": urls.href(f"{urls.GENERATED}/explorer-data.js", src, d),
+                                           "all_bib": urls.href(f"{urls.GENERATED}/explorer-bib.js", src, d),
+                                           "taxonomy": urls.href(urls.PAGES["taxonomy"], src, d)}, "Paper explorer")
 
 
 

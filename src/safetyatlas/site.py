@@ -51,6 +51,7 @@ class SiteConfig:
     templates: Path
     site_url: str
     edit_base: str
+    directory_urls: bool = True  # pages at x/ (a web server) or at x.html (the offline build, opened from disk)
 
     @classmethod
     def read(cls, root: Path) -> "SiteConfig":
@@ -87,7 +88,14 @@ class SiteConfig:
             templates=root / "templates",
             site_url=config.site_url or "",
             edit_base=edit_base,
+            directory_urls=config.use_directory_urls and not _offline(config),
         )
+
+
+def _offline(config) -> bool:
+    """Whether Material's offline plugin is on (it turns directory URLs off when MkDocs builds)."""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin and plugin.config.enabled)
 
 
 def generate(kb: KnowledgeBase, config: SiteConfig, progress: Progress = _no_progress) -> dict[str, str]:
@@ -95,14 +103,14 @@ def generate(kb: KnowledgeBase, config: SiteConfig, progress: Progress = _no_pro
     with fewer_collections():
         graph = build_graph(kb)
         entries = bibtex_entries(kb.venues, kb.papers.values())
-        pages = plan_pages(kb, graph, entries, SiteInfo(edit_base=config.edit_base))
+        pages = plan_pages(kb, graph, entries, SiteInfo(edit_base=config.edit_base, directory_urls=config.directory_urls))
         env = environment(config.templates)
         files = render_pages(env, progress(pages, "rendering pages"))
         files.update(charts(kb, graph))
-        files[EXPLORER_INDEX] = explorer_index(kb)
+        files[EXPLORER_INDEX] = explorer_index(kb, config.directory_urls)
         files[EXPLORER_SCRIPT] = explorer_script(files[EXPLORER_INDEX])
         files[EXPLORER_BIB] = explorer_bib(entries)
-        files[f"{urls.GENERATED}/feed.xml"] = atom_feed(kb, config.site_url)
+        files[f"{urls.GENERATED}/feed.xml"] = atom_feed(kb, config.site_url, directory_urls=config.directory_urls)
         files.update(bib_files(kb, graph, entries))
     return files
 

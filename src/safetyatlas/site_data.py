@@ -10,6 +10,8 @@ import json
 from typing import Mapping
 from xml.etree import ElementTree as ET
 
+from mkdocs.utils import get_relative_url
+
 from . import urls
 from .bibtex import bibtex_document, preamble
 from .charts import bar_chart
@@ -64,7 +66,7 @@ def search_key(p) -> str:
     return ascii_fold(" ".join(words)).casefold()
 
 
-def explorer_index(kb: KnowledgeBase) -> str:
+def explorer_index(kb: KnowledgeBase, directory_urls: bool = True) -> str:
     """Compact JSON for the explorer: label tables once, papers as arrays of indexes.
 
     ``papers``: [id, title, authors, year, venue index, [[family, threat, side, category, subcategory]...], short name, search key]
@@ -106,13 +108,13 @@ def explorer_index(kb: KnowledgeBase) -> str:
         "venues": [[v, kb.venues[v].name] for v in venues],
         "categories": cat_labels,
         "subcategories": sub_labels,
-        "paper_url": urls.rel(urls.served(urls.paper("ID")), EXPLORER_INDEX) + "/",  # relative to this file
+        "paper_url": get_relative_url(urls.served(urls.paper("ID"), directory_urls), EXPLORER_INDEX),  # relative to this file; ID is replaced
         "papers": papers,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100) -> str:
+def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100, directory_urls: bool = True) -> str:
     """An Atom feed of the most recently added papers (by the record's ``added`` date).
 
     Links are absolute under ``site_url`` (mkdocs.yml, or the ``SITE_URL`` a deployment sets);
@@ -134,12 +136,12 @@ def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100) -> str:
     sub(feed, "title", "safetyatlas: recently added papers")
     sub(feed, "id", base)
     sub(feed, "updated", f"{newest.isoformat()}T00:00:00Z")  # type: ignore[union-attr]
-    sub(feed, "link", href=base + urls.served(urls.PAGES["recent"]))
+    sub(feed, "link", href=base + urls.served(urls.PAGES["recent"], directory_urls))
     if site_url:
         sub(feed, "link", rel="self", href=base + f"{urls.GENERATED}/feed.xml")
     for p in ordered:
         entry = sub(feed, "entry")
-        link = base + urls.served(urls.paper(p.id))
+        link = base + urls.served(urls.paper(p.id), directory_urls)
         sub(entry, "title", p.title)
         sub(entry, "id", link)
         sub(entry, "link", href=link)

@@ -99,17 +99,24 @@ def _rel(target: str, source_dir: str) -> str:
     return f"{prefix}/{name}" if prefix else name
 
 
-def href(target: str, source: str) -> str:
+def href(target: str, source: str, directory_urls: bool = True) -> str:
     """A relative URL from the served page of ``source`` to ``target``, for raw HTML attributes.
 
     Markdown links are rewritten by MkDocs; raw HTML is not, so it must be relative to the URL
-    the page is served at (``generated/explorer/``), not to its source file.
+    the page is served at (``generated/explorer/`` or ``generated/explorer.html``), not to its source file.
     """
-    return get_relative_url(served(target) if target.endswith(".md") else target, served(source) or ".")
+    return get_relative_url(served(target, directory_urls) if target.endswith(".md") else target, served(source, directory_urls) or ".")
 
 
-def served(md_path: str) -> str:
-    """The URL path (with directory URLs) a Markdown source is served at, for feeds and scripts."""
+def served(md_path: str, directory_urls: bool = True) -> str:
+    """The URL path a Markdown source is served at (MkDocs' rule), for feeds, scripts and redirects.
+
+    With directory URLs ``papers/x.md`` is served at ``papers/x/``; without them (the offline
+    build, opened from disk) at ``papers/x.html``; an ``index.md`` at its folder either way
+    (``index.html`` offline).
+    """
+    if not md_path.endswith(".md"):
+        return md_path
     if md_path.endswith("index.md"):
-        return md_path[: -len("index.md")]
-    return md_path[: -len(".md")] + "/" if md_path.endswith(".md") else md_path
+        return md_path[: -len("index.md")] + ("" if directory_urls else "index.html")
+    return md_path[: -len(".md")] + ("/" if directory_urls else ".html")
