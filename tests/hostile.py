@@ -48,7 +48,7 @@ PAYLOADS = [
 
 _TEXT_FIELDS = {
     "family": ("name", "short", "description"),
-    "threat": ("name", "attack_name", "defense_name", "description"),
+    "threat": ("name", "short", "attack_name", "defense_name", "description"),
     "venue": ("name", "full_name"),
     "section": ("heading",),
     "challenge-group": ("name", "description"),

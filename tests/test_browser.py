@@ -188,7 +188,7 @@ def test_matrix_cell_leads_to_the_right_papers(page, kb):
     expected_n = graph.matrix[("dm", "jailbreak", "defense")]
     row = page.locator("tr", has=page.locator("a", has_text="DM"))
     column = [h.inner_text().strip() for h in page.locator(".sa-matrix thead th").all()].index("Jailbreak")
-    cell = row.locator("td").nth(column).locator("a.sa-def")
+    cell = row.locator("td").nth(column - 1).locator("a.sa-def")  # the family heading is a th
     assert cell.inner_text() == str(expected_n)
     cell.click()
     page.wait_for_url("**/generated/explorer/**")
@@ -196,6 +196,23 @@ def test_matrix_cell_leads_to_the_right_papers(page, kb):
     expected = {p.id for p in kb.papers.values() if any(kb.root_family(c.family) == "dm" and c.threat == "jailbreak" and c.side == "defense" for c in p.classifications)}
     shown = set(page.locator("#sa-explorer tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)"))
     assert shown == expected
+
+
+def test_matrix_fits_one_screen_at_1366(browser, site, kb):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(site + "generated/matrix/", wait_until="networkidle")
+    table = page.locator(".sa-matrix table")
+    width, room = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert width <= room <= 1366
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= 1366 and box["y"] + box["height"] <= 768  # the whole table in the first screen
+    graph = build_graph(kb)
+    used = {t for (_, t, _) in graph.matrix}
+    headers = page.locator(".sa-matrix thead th a")
+    assert headers.count() == len(used)  # a threat with no paper is not a column
+    assert all(headers.nth(i).get_attribute("title") for i in range(headers.count()))  # the full name as a tooltip
+    context.close()
 
 
 def test_paper_page_shows_bibtex_and_links(page, kb):

@@ -37,6 +37,11 @@ class PaperRow:
     year: int
 
 
+def heat_level(total: int) -> int:
+    """How strongly a matrix cell is shaded: 0 (no paper), 1 (1-9), 2 (10-49), 3 (50-199), 4 (200 or more)."""
+    return 0 if total == 0 else 1 if total < 10 else 2 if total < 50 else 3 if total < 200 else 4
+
+
 @dataclass(frozen=True)
 class Child:
     label: str
@@ -214,6 +219,8 @@ class Planner:
         return [(t.id, t.name) for t in self.kb.threats.values() if any((t.id, s) in used for s in ("attack", "defense"))]
 
     def matrix(self) -> Page:
+        """Families x threats on one screen: short column labels (full names in a legend and as
+        tooltips), attack / defense counts that open the explorer, cells shaded by their total."""
         src = urls.PAGES["matrix"]
         columns = self.matrix_columns()
         rows = []
@@ -221,14 +228,13 @@ class Planner:
             if f.parent:
                 continue
             cells = []
-            for tid, _ in columns:
-                cell = []
-                for side in ("attack", "defense"):
-                    n = self.graph.matrix.get((f.id, tid, side), 0)
-                    cell.append(Link(str(n), self.explorer_link(src, family=f.id, threat=tid, side=side)) if n else None)
-                cells.append(cell)
+            for tid, name in columns:
+                counts = [self.graph.matrix.get((f.id, tid, side), 0) for side in ("attack", "defense")]
+                links = [Link(str(n), self.explorer_link(src, family=f.id, threat=tid, side=side)) if n else None for n, side in zip(counts, ("attack", "defense"))]
+                cells.append({"attack": links[0], "defense": links[1], "level": heat_level(sum(counts)),
+                              "title": f"{f.name}, {name}: {counted(counts[0], 'attack paper')}, {counted(counts[1], 'defense paper')}"})
             rows.append({"family": Link(f.short, urls.rel(urls.family(f.id), src)), "name": f.name, "cells": cells})
-        headers = [Link(name, urls.rel(urls.threat(tid), src)) for tid, name in columns]
+        headers = [{"short": self.kb.threats[tid].short or name, "name": name, "url": urls.rel(urls.threat(tid), src)} for tid, name in columns]
         return Page(src, "matrix.md.j2", {"headers": headers, "rows": rows}, "Matrix")
 
     def taxonomy_index(self) -> Page:

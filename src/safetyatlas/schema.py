@@ -138,6 +138,7 @@ class Threat(Model):
     kind: Literal["threat"] = "threat"
     id: ThreatId
     name: Name
+    short: Name | None = Field(default=None, description="A short label for narrow places (the matrix's column headings)")
     attack_name: Name | None = None
     defense_name: Name | None = None
     description: Text
