@@ -81,10 +81,12 @@
     const pickAll = el("button", { type: "button", text: "Tick all shown" });
     const copyPicked = el("button", { type: "button", class: "sa-picked", text: "Copy BibTeX of ticked (0)", disabled: "" });
     const savePicked = el("button", { type: "button", class: "sa-picked", text: "Download ticked", disabled: "" });
+    // sortable headings hold a button (reachable and pressed with the keyboard); aria-sort says the order
+    const sortable = (key, text) => el("th", { "data-sort": key, scope: "col", "aria-sort": "none" }, el("button", { type: "button", class: "sa-sort", text }));
     const table = el("table", {}, el("thead", {}, el("tr", {},
-      el("th", { "data-sort": "title", text: "Title" }), el("th", { text: "Authors" }),
-      el("th", { "data-sort": "year-asc", text: "Year" }), el("th", { "data-sort": "venue", text: "Venue" }),
-      el("th", { text: "Classification" }))), el("tbody"));
+      sortable("title", "Title"), el("th", { scope: "col", text: "Authors" }),
+      sortable("year-asc", "Year"), sortable("venue", "Venue"),
+      el("th", { scope: "col", text: "Classification" }))), el("tbody"));
     const more = el("button", { type: "button", text: "Show more" });
     // on a phone the filters fold behind one button (CSS shows them when the root has sa-open)
     const toggle = el("button", { type: "button", class: "sa-toggle", "aria-expanded": "false", text: "Filters" });
@@ -124,8 +126,9 @@
     reset.addEventListener("click", () => { FIELDS.forEach(f => (controls[f].value = "")); refreshTaxonomy(); shown = PAGE; writeHash(); update(); });
     more.addEventListener("click", () => { shown += PAGE; render(); });
     bib.addEventListener("click", downloadBib);
-    table.querySelectorAll("th[data-sort]").forEach(th => th.addEventListener("click", () => {
-      controls.sort.value = controls.sort.value === th.dataset.sort ? "" : th.dataset.sort; writeHash(); update();
+    table.querySelectorAll("th[data-sort] button").forEach(b => b.addEventListener("click", () => {
+      const key = b.parentElement.dataset.sort;
+      controls.sort.value = controls.sort.value === key ? "" : key; writeHash(); update();
     }));
   }
 
@@ -220,7 +223,16 @@
   }
 
   let current = [];
-  function update() { current = matches(); render(); }
+  function update() { current = matches(); render(); showSort(); }
+
+  // aria-sort on the heading the list is sorted by: the default order is newest first (Year, descending)
+  function showSort() {
+    const sort = controls.sort.value;
+    for (const th of root.querySelectorAll("th[data-sort]")) {
+      const by = th.dataset.sort;
+      th.setAttribute("aria-sort", by === sort ? "ascending" : by === "year-asc" && !sort ? "descending" : "none");
+    }
+  }
 
   function label(c) {
     const parts = [data.families[c[0]][1]];
