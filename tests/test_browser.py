@@ -394,3 +394,16 @@ def test_explorer_headings_sort_from_the_keyboard_and_say_how(page):
     assert titles == page.evaluate("t => t.slice().sort(new Intl.Collator('en', {sensitivity: 'base'}).compare)", titles)
     page.keyboard.press("Space")  # pressed again: back to the default order
     assert year.get_attribute("aria-sort") == "descending"
+
+
+def test_charts_stay_readable_on_a_phone_and_carry_their_numbers(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site + "generated/stats/", wait_until="networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page does not overflow...
+    sizes = page.evaluate("[...document.querySelectorAll('img.sa-chart')].map(i => [i.clientWidth, i.naturalWidth])")
+    assert len(sizes) == 3 and all(shown == natural for shown, natural in sizes)  # ...the charts scroll at full size (12 px text)
+    tables = page.locator("details table")
+    assert tables.count() == 3
+    assert "Jailbreak" in tables.nth(2).text_content()  # the numbers, for screen readers and small screens
+    context.close()

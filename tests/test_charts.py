@@ -24,3 +24,17 @@ def test_grouped_horizontal_chart_has_legend_and_escapes_text():
     svg = ET.fromstring(svg_text)
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     assert "Attack" in texts and "Defense" in texts and "A & B" in texts and "x < y" in texts
+
+
+def test_long_threat_names_are_not_clipped():
+    long = "Agent memory and knowledge poisoning"
+    svg = ET.fromstring(bar_chart([long, "IP"], [[5, 1], [2, 3]], names=("Attack", "Defense"), title="t", horizontal=True))
+    label = next(t for t in svg.iter(f"{SVG}text") if t.text == long)
+    x = float(label.get("x"))  # right-aligned: the text runs leftwards from x
+    assert label.get("text-anchor") == "end" and x - 6.5 * len(long) >= 0  # ~6.5 px a character at 12 px
+
+
+def test_attack_and_defense_bars_use_the_sites_attack_and_defense_colours():
+    svg = ET.fromstring(bar_chart(["a"], [[1], [1]], names=("Attack", "Defense"), horizontal=True))
+    fills = [r.get("fill") for r in svg.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    assert fills == ["#b71c1c", "#2e7d32"]

@@ -6,6 +6,11 @@ from html import escape
 from typing import Sequence
 
 PALETTE = ("#3f51b5", "#e57373")
+SIDES = {"Attack": "#b71c1c", "Defense": "#2e7d32"}  # as the matrix colours attacks and defenses
+
+
+def _colour(names: Sequence[str], j: int) -> str:
+    return SIDES.get(names[j], PALETTE[j % 2]) if j < len(names) else PALETTE[j % 2]
 FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif' font-size='12'"
 
 
@@ -31,7 +36,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[Sequence[int]], names: Seq
             v = values[i]
             h = v * scale
             x = x0 + j * bar
-            parts.append(f"<rect x='{x:.1f}' y='{height - bottom - h:.1f}' width='{bar - 2:.1f}' height='{h:.1f}' fill='{PALETTE[j % 2]}'><title>{escape(label)}: {v}</title></rect>")
+            parts.append(f"<rect x='{x:.1f}' y='{height - bottom - h:.1f}' width='{bar - 2:.1f}' height='{h:.1f}' fill='{_colour(names, j)}'><title>{escape(label)}: {v}</title></rect>")
             if v:
                 parts.append(f"<text x='{x + bar / 2 - 1:.1f}' y='{height - bottom - h - 3:.1f}' text-anchor='middle' {FONT} fill='#333'>{v}</text>")
         parts.append(f"<text x='{left + i * slot + slot / 2:.1f}' y='{height - bottom + 16}' text-anchor='middle' {FONT} fill='#333'>{escape(label)}</text>")
@@ -42,8 +47,9 @@ def bar_chart(labels: Sequence[str], series: Sequence[Sequence[int]], names: Seq
 
 def _horizontal(labels: Sequence[str], series: Sequence[Sequence[int]], names: Sequence[str], title: str) -> str:
     n, k = len(labels), len(series)
-    left, top, row = 170, 36, 10 + 12 * k
-    width, height = 640, top + n * row + 36
+    left = 16 + round(6.9 * max((len(label) for label in labels), default=10))  # room for the longest label (12 px text)
+    top, row = 36, 10 + 12 * k
+    width, height = left + 400, top + n * row + 36
     peak = max([max(s) for s in series if s] + [1])
     scale = (width - left - 40) / peak
     parts = [_head(width, height, title)]
@@ -53,7 +59,7 @@ def _horizontal(labels: Sequence[str], series: Sequence[Sequence[int]], names: S
         for j, values in enumerate(series):
             v = values[i]
             y = y0 + 4 + j * 12
-            parts.append(f"<rect x='{left}' y='{y:.1f}' width='{v * scale:.1f}' height='10' fill='{PALETTE[j % 2]}'><title>{escape(label)}: {v}</title></rect>")
+            parts.append(f"<rect x='{left}' y='{y:.1f}' width='{v * scale:.1f}' height='10' fill='{_colour(names, j)}'><title>{escape(label)}: {v}</title></rect>")
             parts.append(f"<text x='{left + v * scale + 4:.1f}' y='{y + 9:.1f}' {FONT} fill='#333'>{v}</text>")
     parts += _legend(names, left, height - 10)
     parts.append("</svg>\n")
@@ -68,7 +74,7 @@ def _head(width: float, height: float, title: str) -> str:
 def _legend(names: Sequence[str], x: float, y: float) -> list[str]:
     out = []
     for j, name in enumerate(names):
-        out.append(f"<rect x='{x + j * 110}' y='{y - 9}' width='10' height='10' fill='{PALETTE[j % 2]}'/>")
+        out.append(f"<rect x='{x + j * 110}' y='{y - 9}' width='10' height='10' fill='{_colour(names, j)}'/>")
         out.append(f"<text x='{x + j * 110 + 14}' y='{y}' {FONT} fill='#333'>{escape(name)}</text>")
     return out
 

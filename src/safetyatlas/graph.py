@@ -163,3 +163,33 @@ def content_figures(kb: KnowledgeBase) -> dict:
         "by_source": dict(by_source.most_common()),
         "source_overlaps": overlaps,
     }
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """The numbers behind one chart: drawn as SVG and listed as a table beside it (for screen readers and phones)."""
+
+    name: str  # file stem: generated/charts/<name>.svg
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[tuple[int, ...], ...]  # one tuple of values per legend entry
+    names: tuple[str, ...] = ()  # legend entries (empty for a single series)
+    horizontal: bool = False
+
+
+def chart_data(kb: KnowledgeBase, graph: Graph) -> list[ChartData]:
+    """Papers per year, per model family, and attack/defense papers per threat (threats with papers only)."""
+    years: dict[int, int] = {}
+    for p in kb.papers.values():
+        years[p.year] = years.get(p.year, 0) + 1
+    span = sorted(years)
+    year_labels = tuple(str(y) for y in range(span[0], span[-1] + 1)) if span else ()
+    top = [f for f in kb.families.values() if not f.parent]
+    threats = sorted((t for t in kb.threats.values() if graph.papers_by_node.get(t.id)), key=lambda t: -len(graph.papers_by_node.get(t.id, ())))
+    return [
+        ChartData("papers-per-year", "Papers per year", year_labels, (tuple(years.get(int(y), 0) for y in year_labels),)),
+        ChartData("papers-per-family", "Papers per model family", tuple(f.short for f in top), (tuple(len(graph.papers_by_node.get(f.id, ())) for f in top),)),
+        ChartData("papers-per-threat", "Papers per threat type", tuple(t.name for t in threats),
+                  (tuple(len(graph.papers_by_node.get(f"{t.id}.attack", ())) for t in threats), tuple(len(graph.papers_by_node.get(f"{t.id}.defense", ())) for t in threats)),
+                  ("Attack", "Defense"), horizontal=True),
+    ]

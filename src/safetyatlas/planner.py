@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from . import urls
-from .graph import Graph, recently_added, related_papers
+from .graph import Graph, chart_data, recently_added, related_papers
 from .ids import node_id
 from .kb import KnowledgeBase
 from .schema import Classification, Paper
@@ -480,7 +480,12 @@ class Planner:
         return pages
 
     def stats(self) -> Page:
-        return Page(urls.PAGES["stats"], "stats.md.j2", {"charts": ["papers-per-year", "papers-per-family", "papers-per-threat"], "counts": self.counts()}, "Statistics")
+        charts = []
+        for c in chart_data(self.kb, self.graph):
+            first = "Threat" if c.horizontal else "Year" if c.name == "papers-per-year" else "Model family"
+            charts.append({"name": c.name, "title": c.title, "header": [first, *(c.names or ("Papers",))],
+                           "rows": [[label, *(str(values[i]) for values in c.series)] for i, label in enumerate(c.labels)]})
+        return Page(urls.PAGES["stats"], "stats.md.j2", {"charts": charts, "counts": self.counts()}, "Statistics")
 
     def recent(self, limit: int = 50) -> Page:
         src = urls.PAGES["recent"]

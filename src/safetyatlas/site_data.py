@@ -15,30 +15,14 @@ from mkdocs.utils import get_relative_url
 from . import urls
 from .bibtex import bibtex_document, preamble
 from .charts import bar_chart
-from .graph import recently_added, Graph
+from .graph import Graph, chart_data, recently_added
 from .kb import KnowledgeBase
 from .planner import short_authors
 from .textnorm import ascii_fold
 
 
 def charts(kb: KnowledgeBase, graph: Graph) -> dict[str, str]:
-    years: dict[int, int] = {}
-    for p in kb.papers.values():
-        years[p.year] = years.get(p.year, 0) + 1
-    span = sorted(years)
-    year_labels = [str(y) for y in range(span[0], span[-1] + 1)] if span else []
-    per_year = bar_chart(year_labels, [[years.get(int(y), 0) for y in year_labels]], title="Papers per year")
-    top = [f for f in kb.families.values() if not f.parent]
-    per_family = bar_chart([f.short for f in top], [[len(graph.papers_by_node.get(f.id, ())) for f in top]], title="Papers per model family")
-    threats = [t for t in kb.threats.values() if graph.papers_by_node.get(t.id)]
-    threats.sort(key=lambda t: -len(graph.papers_by_node.get(t.id, ())))
-    per_threat = bar_chart(
-        [t.name for t in threats],
-        [[len(graph.papers_by_node.get(f"{t.id}.attack", ())) for t in threats], [len(graph.papers_by_node.get(f"{t.id}.defense", ())) for t in threats]],
-        names=("Attack", "Defense"), title="Papers per threat type", horizontal=True,
-    )
-    base = f"{urls.GENERATED}/charts"
-    return {f"{base}/papers-per-year.svg": per_year, f"{base}/papers-per-family.svg": per_family, f"{base}/papers-per-threat.svg": per_threat}
+    return {f"{urls.GENERATED}/charts/{c.name}.svg": bar_chart(c.labels, c.series, c.names, c.title, c.horizontal) for c in chart_data(kb, graph)}
 
 
 EXPLORER_INDEX = f"{urls.GENERATED}/explorer.json"
