@@ -106,3 +106,24 @@ def test_a_scope_on_a_side_its_threat_does_not_have_is_an_error():
     scope = "family: llm\nthreat: prompt-injection\nside: defense\ncategories:\n  - {id: c, name: C, basis: other, description: D., subcategories: [{id: s, name: S, description: D.}]}\n"
     _, problems = base_from_texts({**MINIMAL, "taxonomy/scopes/llm.prompt-injection.defense.yaml": scope})
     assert any("has no defense side" in d.message and d.severity == "error" for d in problems)
+
+
+def test_related_papers_rank_the_same_subcategory_by_shared_benchmarks_and_authors():
+    from safetyatlas.graph import related_papers
+
+    def rec(pid, year, family_name, subcategory="llm-generated", extra=""):
+        node = "black-box\n    subcategory: llm-generated" if subcategory == "llm-generated" else "white-box\n    subcategory: gradient-based"
+        return f"id: {pid}\ntitle: Paper {pid}\nauthors: [{{family: {family_name}, given: Ann}}]\nyear: {year}\nclassifications:\n  - family: llm\n    threat: jailbreak\n    side: attack\n    category: {node}\n{extra}"
+
+    kb = base(
+        a2024a=rec("a2024a", 2024, "Alpha", extra="evaluates_on: [advbench]\n"),
+        b2020b=rec("b2020b", 2020, "Beta", extra="evaluates_on: [advbench]\n"),  # same subcategory, shares the benchmark
+        c2024c=rec("c2024c", 2024, "Gamma"),  # same subcategory, same year, nothing shared
+        d2024d=rec("d2024d", 2024, "Alpha", subcategory="gradient-based"),  # another subcategory, same author
+    )
+    g = build_graph(kb)
+    ranked = related_papers(kb, g, kb.papers["a2024a"])
+    # sharing AdvBench outranks a closer year (chao2023jailbreaking of the fixture also evaluates on it, and is closer to 2024)
+    assert ranked[:3] == ("chao2023jailbreaking", "b2020b", "c2024c")
+    assert "d2024d" in ranked and ranked.index("d2024d") > 2  # a co-author's paper after the subcategory
+    assert "a2024a" not in ranked and len(ranked) == len(set(ranked))

@@ -7,7 +7,7 @@ templates only loop over ready values.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from .ids import node_id
@@ -24,6 +24,8 @@ class Graph:
     used_by: Mapping[str, tuple[str, ...]]  # benchmark -> papers evaluating on it
     cited_by: Mapping[str, tuple[str, ...]]  # paper -> papers naming it in 'related'
     matrix: Mapping[tuple[str, str, str], int]  # (root family, threat, side) -> distinct papers
+    people_of: Mapping[str, frozenset] = field(default_factory=dict)  # paper -> its authors as person identities
+    papers_of: Mapping[tuple, tuple[str, ...]] = field(default_factory=dict)  # person identity -> their papers
 
 
 def newest_first(kb: KnowledgeBase, ids: Iterable[str]) -> tuple[str, ...]:
@@ -74,24 +76,62 @@ def build_graph(kb: KnowledgeBase) -> Graph:
     def freeze(d: Mapping[str, list[str]]) -> dict[str, tuple[str, ...]]:
         return {k: newest_first(kb, v) for k, v in sorted(d.items())}
 
-    return Graph(freeze(by_node), freeze(introduced), freeze(used), freeze(cited), dict(sorted(matrix.items())))
+    from .people import identity
+
+    people_of = {p.id: frozenset(identity(a.family, a.given) for a in p.authors) for p in kb.papers.values()}
+    papers_of: dict[tuple, list[str]] = defaultdict(list)
+    for pid, persons in people_of.items():
+        for person in persons:
+            papers_of[person].append(pid)
+    return Graph(freeze(by_node), freeze(introduced), freeze(used), freeze(cited), dict(sorted(matrix.items())), people_of,
+                 {k: tuple(v) for k, v in papers_of.items()})
 
 
 def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 10) -> tuple[str, ...]:
-    """Papers sharing a subcategory with ``paper``, then explicitly related ones; no repeats."""
+    """The papers most related to ``paper``, best first, no repeats, never itself.
+
+    1. papers it names as related or that name it (curated links);
+    2. papers in the same subcategory, those sharing a benchmark or an author first, then the
+       closest in year (so a subcategory with other papers always gives some);
+    3. papers sharing a benchmark with it, then papers sharing an author, in the same threat.
+    """
     if limit <= 0:
         return ()
-    explicit = [r.paper for r in paper.related] + list(graph.cited_by.get(paper.id, ()))
-    same: list[str] = []
-    for c in paper.classifications:
-        if c.subcategory:
-            same.extend(graph.papers_by_node.get(c.node, ())[: limit + 1])
+    def benchmarks(p: Paper) -> set[str]:
+        return set(p.introduces) | set(p.evaluates_on)
+
+    def people(p: Paper) -> frozenset:
+        return graph.people_of.get(p.id, frozenset())
+
+    mine_b, mine_a = benchmarks(paper), people(paper)
+    threats = {c.threat for c in paper.classifications if c.threat}
+
+    def closeness(pid: str) -> tuple:
+        other = kb.papers[pid]
+        shared = 2 * len(mine_b & benchmarks(other)) + len(mine_a & people(other))
+        return (-shared, abs(other.year - paper.year), other.title.casefold())
+
     out: dict[str, None] = {}
-    for pid in explicit + same:
-        if pid != paper.id:
-            out.setdefault(pid)
-            if len(out) == limit:
-                break
+
+    def take(pids) -> bool:
+        for pid in pids:
+            if pid != paper.id and pid in kb.papers:
+                out.setdefault(pid)
+                if len(out) >= limit:
+                    return True
+        return False
+
+    if take([r.paper for r in paper.related] + list(graph.cited_by.get(paper.id, ()))):
+        return tuple(out)
+    same = {pid for c in paper.classifications if c.subcategory for pid in graph.papers_by_node.get(c.node, ())}
+    if take(sorted(same - {paper.id}, key=closeness)):
+        return tuple(out)
+    by_benchmark = {pid for b in mine_b for pid in (*graph.introduced_by.get(b, ()), *graph.used_by.get(b, ()))}
+    if take(sorted(by_benchmark - {paper.id}, key=closeness)):
+        return tuple(out)
+    coauthored = {pid for person in mine_a for pid in graph.papers_of.get(person, ())
+                  if any(c.threat in threats for c in kb.papers[pid].classifications)}
+    take(sorted(coauthored - {paper.id}, key=closeness))
     return tuple(out)
 
 
