@@ -127,3 +127,10 @@ def test_related_papers_rank_the_same_subcategory_by_shared_benchmarks_and_autho
     assert ranked[:3] == ("chao2023jailbreaking", "b2020b", "c2024c")
     assert "d2024d" in ranked and ranked.index("d2024d") > 2  # a co-author's paper after the subcategory
     assert "a2024a" not in ranked and len(ranked) == len(set(ranked))
+
+
+def test_a_threat_no_paper_addresses_is_neither_counted_nor_a_filter():
+    kb = base()  # the minimal base defines jailbreak and prompt injection; its papers are all jailbreak
+    data = json.loads(explorer_index(kb))
+    assert [t[0] for t in data["threats"]] == ["jailbreak"]
+    assert planner(kb).counts()["threats"] == 1

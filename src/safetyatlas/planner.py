@@ -200,7 +200,7 @@ class Planner:
         return {
             "papers": len(kb.papers),
             "families": sum(1 for f in kb.families.values() if not f.parent),
-            "threats": len(kb.threats),
+            "threats": sum(1 for t in kb.threats if self.graph.papers_by_node.get(t)),  # threats some paper addresses
             "categories": sum(len(s.categories) for s in kb.scopes.values()),
             "subcategories": sum(len(c.subcategories) for s in kb.scopes.values() for c in s.categories),
             "benchmarks": len(kb.benchmarks),

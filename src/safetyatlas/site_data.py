@@ -59,7 +59,8 @@ def explorer_index(kb: KnowledgeBase, directory_urls: bool = True) -> str:
     where taxonomy values are indexes into ``labels`` tables.
     """
     families = list(kb.families)
-    threats = list(kb.threats)
+    used = {c.threat for p in kb.papers.values() for c in p.classifications if c.threat}
+    threats = [t for t in kb.threats if t in used]  # a threat no paper addresses is not offered as a filter
     venues = list(kb.venues)
     categories: dict[str, int] = {}
     subcategories: dict[str, int] = {}
