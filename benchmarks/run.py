@@ -256,19 +256,21 @@ def validate_cli(root: Path, runs: int = 5) -> dict:
     The first run starts without the parse cache (a fresh clone, or every file changed); the
     others find it, as a contributor's repeated runs do: ``median_s`` is their median.
     """
-    from safetyatlas.cache import CACHE_FILE
+    import tempfile
 
     exe = Path(sys.executable).with_name("safetyatlas")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "safetyatlas"]
-    cached = root / CACHE_FILE
-    saved = cached.read_bytes() if cached.is_file() else None
-    cached.unlink(missing_ok=True)
-    try:
-        cold = run_child(cmd + ["validate", "-q", str(root)], quiet=True)[0]
-        times = [run_child(cmd + ["validate", "-q", str(root)], quiet=True)[0] for _ in range(runs - 1)]
-    finally:
-        if saved is not None:  # leave the working copy's cache as it was
-            cached.write_bytes(saved)
+    saved = os.environ.get("SAFETYATLAS_CACHE_DIR")
+    with tempfile.TemporaryDirectory() as fresh:  # the parse cache lives in the user's cache folder: start from an empty one
+        os.environ["SAFETYATLAS_CACHE_DIR"] = fresh
+        try:
+            cold = run_child(cmd + ["validate", "-q", str(root)], quiet=True)[0]
+            times = [run_child(cmd + ["validate", "-q", str(root)], quiet=True)[0] for _ in range(runs - 1)]
+        finally:
+            if saved is None:
+                os.environ.pop("SAFETYATLAS_CACHE_DIR", None)
+            else:
+                os.environ["SAFETYATLAS_CACHE_DIR"] = saved
     return {"median_s": statistics.median(times), "runs_s": times, "cold_s": cold}
 
 

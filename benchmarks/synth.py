@@ -279,7 +279,7 @@ class _Synth:
         if rng.random() < 0.2:
             data["url"] = f"https://openreview.net/forum?id={pid[:6]}{rng.randrange(10**6):06d}"
         if rng.random() < 0.3:
-            data["code"] = f"https://github.com/{authors[0].family.lower().encode('ascii', 'ignore').decode() or 'lab'}/{pid}"
+            data["code"] = f"https://github.com/{re.sub(r'[^a-z0-9-]', '', authors[0].family.lower()) or 'lab'}/{pid}"  # a GitHub user name: letters, digits, hyphens
         if rng.random() < 0.25:
             data["summary"] = rng.choice(_SUMMARY).format(what=slots[0].words.lower(), effect=rng.choice(_EFFECTS), n=rng.randint(3, 12), target=slots[0].target)
         if self.benchmarks and rng.random() < 0.06:
