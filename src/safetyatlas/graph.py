@@ -6,6 +6,7 @@ templates only loop over ready values.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -26,6 +27,8 @@ class Graph:
     matrix: Mapping[tuple[str, str, str], int]  # (root family, threat, side) -> distinct papers
     people_of: Mapping[str, frozenset] = field(default_factory=dict)  # paper -> its authors as person identities
     papers_of: Mapping[tuple, tuple[str, ...]] = field(default_factory=dict)  # person identity -> their papers
+    benchmarks_of: Mapping[str, frozenset[str]] = field(default_factory=dict)  # paper -> benchmarks it introduces or uses
+    title_rank: Mapping[str, int] = field(default_factory=dict)  # paper -> its place in title order (ties in rankings)
 
 
 def newest_first(kb: KnowledgeBase, ids: Iterable[str]) -> tuple[str, ...]:
@@ -83,8 +86,10 @@ def build_graph(kb: KnowledgeBase) -> Graph:
     for pid, persons in people_of.items():
         for person in persons:
             papers_of[person].append(pid)
+    benchmarks_of = {p.id: frozenset((*p.introduces, *p.evaluates_on)) for p in kb.papers.values() if p.introduces or p.evaluates_on}
+    title_rank = {pid: i for i, pid in enumerate(sorted(kb.papers, key=lambda i: (kb.papers[i].title.casefold(), i)))}
     return Graph(freeze(by_node), freeze(introduced), freeze(used), freeze(cited), dict(sorted(matrix.items())), people_of,
-                 {k: tuple(v) for k, v in papers_of.items()})
+                 {k: tuple(v) for k, v in papers_of.items()}, benchmarks_of, title_rank)
 
 
 def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 10) -> tuple[str, ...]:
@@ -97,19 +102,20 @@ def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 1
     """
     if limit <= 0:
         return ()
-    def benchmarks(p: Paper) -> set[str]:
-        return set(p.introduces) | set(p.evaluates_on)
-
-    def people(p: Paper) -> frozenset:
-        return graph.people_of.get(p.id, frozenset())
-
-    mine_b, mine_a = benchmarks(paper), people(paper)
+    people_of, benchmarks_of, rank, papers = graph.people_of, graph.benchmarks_of, graph.title_rank, kb.papers
+    none: frozenset = frozenset()
+    mine_b = benchmarks_of.get(paper.id, none)
+    mine_a = people_of.get(paper.id, none)
     threats = {c.threat for c in paper.classifications if c.threat}
+    year = paper.year
 
     def closeness(pid: str) -> tuple:
-        other = kb.papers[pid]
-        shared = 2 * len(mine_b & benchmarks(other)) + len(mine_a & people(other))
-        return (-shared, abs(other.year - paper.year), other.title.casefold())
+        shared = len(mine_a & people_of.get(pid, none)) + (2 * len(mine_b & benchmarks_of.get(pid, none)) if mine_b else 0)
+        return (-shared, abs(papers[pid].year - year), rank[pid])  # title order breaks ties, deterministically
+
+    def best(pids: set[str]) -> list[str]:
+        pids.discard(paper.id)
+        return heapq.nsmallest(limit, pids, key=closeness)  # only the first few are shown: no full sort
 
     out: dict[str, None] = {}
 
@@ -124,14 +130,14 @@ def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 1
     if take([r.paper for r in paper.related] + list(graph.cited_by.get(paper.id, ()))):
         return tuple(out)
     same = {pid for c in paper.classifications if c.subcategory for pid in graph.papers_by_node.get(c.node, ())}
-    if take(sorted(same - {paper.id}, key=closeness)):
+    if take(best(same)):
         return tuple(out)
     by_benchmark = {pid for b in mine_b for pid in (*graph.introduced_by.get(b, ()), *graph.used_by.get(b, ()))}
-    if take(sorted(by_benchmark - {paper.id}, key=closeness)):
+    if take(best(by_benchmark)):
         return tuple(out)
     coauthored = {pid for person in mine_a for pid in graph.papers_of.get(person, ())
                   if any(c.threat in threats for c in kb.papers[pid].classifications)}
-    take(sorted(coauthored - {paper.id}, key=closeness))
+    take(best(coauthored))
     return tuple(out)
 
 
