@@ -73,3 +73,15 @@ def project(dest: Path, base: Path = FIXTURES / "minimal") -> Path:
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("generated"))
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     return dest
+
+
+def build_as(root: Path, *, offline: bool):
+    """``build_site`` as a local build (offline: .html pages to open from disk) or a web deployment (OFFLINE=false)."""
+    from safetyatlas.site import build_site
+
+    with pytest.MonkeyPatch.context() as env:
+        if offline:
+            env.delenv("OFFLINE", raising=False)
+        else:
+            env.setenv("OFFLINE", "false")
+        return build_site(root)

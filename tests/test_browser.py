@@ -19,7 +19,7 @@ import pytest
 from safetyatlas.pipeline import open_base
 from safetyatlas.graph import build_graph
 
-from conftest import CHROMIUM, ROOT
+from conftest import CHROMIUM, ROOT, build_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")]
 
@@ -37,12 +37,9 @@ def copy_project(dest: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    from safetyatlas.site import build_site
 
     root = copy_project(tmp_path_factory.mktemp("project"))
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("OFFLINE", "false")  # served, as the web deployment builds it: directory URLs
-        build_site(root)
+    build_as(root, offline=False)  # served, as the web deployment builds it: directory URLs
     BUILT["root"] = root
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
     handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
@@ -256,12 +253,8 @@ def test_subcategory_page_opens_the_explorer_on_exactly_its_papers(page, kb):
 @pytest.fixture(scope="session")
 def disk_site(tmp_path_factory):
     """The site as a local build makes it (Material's offline plugin), opened as file://."""
-    from safetyatlas.site import build_site
-
     root = copy_project(tmp_path_factory.mktemp("disk"))
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("OFFLINE", raising=False)
-        build_site(root)
+    build_as(root, offline=True)
     return root / "site"
 
 

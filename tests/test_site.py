@@ -16,7 +16,7 @@ from safetyatlas.pipeline import open_base
 from safetyatlas.planner import plan_pages
 from safetyatlas.site import build_site
 
-from conftest import FIXTURES, ROOT, project
+from conftest import FIXTURES, ROOT, build_as, project
 
 GOLDEN = FIXTURES / "golden" / "site"
 GOLDEN_PAGES = [
@@ -35,19 +35,14 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def built(tmp_path_factory):
     """The site as a web deployment builds it (OFFLINE=false: directory URLs)."""
     root = project(tmp_path_factory.mktemp("site"))
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("OFFLINE", "false")
-        report = build_site(root)
-    return root, report
+    return root, build_as(root, offline=False)
 
 
 @pytest.fixture(scope="module")
 def built_offline(tmp_path_factory):
     """The site as a local build makes it, to be opened from disk (Material's offline plugin)."""
     root = project(tmp_path_factory.mktemp("offline"))
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("OFFLINE", raising=False)
-        build_site(root)
+    build_as(root, offline=True)
     return root
 
 
