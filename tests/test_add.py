@@ -112,6 +112,14 @@ def test_a_paper_twice_in_one_input_is_refused(tree, tmp_path):
     assert "qi2024fine.yaml" not in papers(root)
 
 
+def test_an_entry_with_an_identifier_but_no_title_is_reported_not_a_crash(tree, tmp_path):
+    root = tree()
+    before = papers(root)
+    result = run(bib(tmp_path, "@misc{doe2024, author = {Doe, Jane}, year = {2024}, eprint = {2401.99999}, archivePrefix = {arXiv}}\n"), "--root", root, *FLAGS)
+    assert result.exit_code == 1 and "in.bib:1: title: entry 'doe2024' has no title" in result.output
+    assert papers(root) == before
+
+
 def test_malformed_bibtex_names_the_line_and_writes_nothing(tree, tmp_path):
     root = tree()
     before = papers(root)

@@ -113,6 +113,17 @@ def test_the_code_passes_ruff():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_code_passes_mypy():
+    """Type-check the library in the test run (and so in CI), with the [tool.mypy] settings of pyproject.toml."""
+    import shutil
+    import subprocess
+    import sys
+
+    mypy = shutil.which("mypy") or str(Path(sys.executable).with_name("mypy"))
+    result = subprocess.run([mypy, "--config-file", "pyproject.toml"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 # --- every command through the CLI, the way a user runs it -----------------------------------------
 
 

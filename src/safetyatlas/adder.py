@@ -57,7 +57,7 @@ class AddPlan:
 def classification(family: str, threat: str | None = None, side: str | None = None, category: str | None = None, subcategory: str | None = None, role: str = "method") -> Classification:
     """A classification from command-line values; ``UsageProblem`` when one is malformed."""
     try:
-        return Classification(family=family, threat=threat, side=side, category=category, subcategory=subcategory, role=role)  # type: ignore[arg-type]
+        return Classification.model_validate(dict(family=family, threat=threat, side=side, category=category, subcategory=subcategory, role=role))
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         raise UsageProblem(f"--{first['loc'][0]} {first.get('input')!r} is not valid: use lower-case words joined by hyphens, as in taxonomy/") from None
@@ -77,7 +77,7 @@ def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, pa
     known: Matcher[str] = Matcher.of((p.id, p.arxiv, p.doi, (p.title, *p.other_titles)) for p in kb.papers.values())
     merged: dict[str, Paper] = {}
     for item in parsed:
-        duplicate = known.find(item.arxiv, item.doi, (item.title,)) if item.title or item.arxiv or item.doi else None
+        duplicate = known.find(item.arxiv, item.doi, (item.title,) if item.title else ()) if item.title or item.arxiv or item.doi else None
         if duplicate and duplicate.item in kb.papers:
             pid = duplicate.item
             label = _label(kb, pid)
@@ -169,7 +169,7 @@ def new_venue(kb: KnowledgeBase, full_name: str, short: str | None, kind: str, a
     if found is not None:
         raise UsageProblem(f"'{full_name}' is the known venue '{found.id}' ({found.name}): use --venue {found.id}")
     try:
-        return Venue(id=vid, name=name, full_name=full_name, type=kind, aliases=tuple(a for a in (alias,) if a))  # type: ignore[arg-type]
+        return Venue.model_validate(dict(id=vid, name=name, full_name=full_name, type=kind, aliases=tuple(a for a in (alias,) if a)))
     except ValidationError as exc:
         raise UsageProblem(f"--new-venue: {exc.errors(include_url=False)[0]['msg']}") from None
 
@@ -194,7 +194,7 @@ def run_add(root: Path, text: str, classification: Classification, *, path: str 
     plan = plan_add(kb, text, classification, path=path, venue=forced, merge=merge)
     if plan.errors:
         refused = ValidationFailed(plan.problems)
-        refused.plan = plan  # type: ignore[attr-defined]  # the CLI shows the would-be merges
+        refused.plan = plan  # the CLI shows the would-be merges
         raise refused
     after = [_at_input(d, plan.lines, path) for d in check_change(checked, plan.files)]
     if any(d.severity == "error" for d in after):
@@ -272,7 +272,7 @@ def arxiv_bibtex(atom: bytes | str, ident: str) -> ArxivMetadata:
         raise ImportProblem(f"arXiv has no paper {ident}: check the identifier at https://arxiv.org/abs/{ident}")
 
     def text(path: str) -> str:
-        return squash_space(entry.findtext(path, "", ATOM))  # type: ignore[union-attr]
+        return squash_space(entry.findtext(path, "", ATOM))
 
     title = text("a:title")
     if "$" in title or "\\" in title:

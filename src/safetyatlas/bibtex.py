@@ -21,19 +21,19 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, cast
 
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
 from bibtexparser.middlewares.middleware import BlockMiddleware
-from bibtexparser.model import Entry, Field, ParsingFailedBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field, ParsingFailedBlock
 from pydantic import ValidationError
 from pylatexenc import latex2text
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from .errors import Diagnostic
+from .errors import Diagnostic, Severity
 from .ids import PAPER_ID_RE, find_arxiv, make_paper_id, normalise_arxiv, normalise_doi, normalise_url
 from .schema import Author, Classification, Paper, Venue
 from .textnorm import squash_space
@@ -302,7 +302,7 @@ class _ResolveConcatenation(BlockMiddleware):
         for f in entry.fields:
             if not isinstance(f.value, str) or "#" not in f.value or (parts := _top_level_parts(f.value)) is None:
                 continue
-            out = []
+            out: list[str] = []
             for part in parts:
                 if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
                     out.append(part[1:-1])
@@ -314,9 +314,8 @@ class _ResolveConcatenation(BlockMiddleware):
                     out.append(_MONTHS[part.casefold()])
                 else:
                     entry.set_parser_metadata(f"unresolved:{f.key.lower()}", part)
-                    out = None
                     break
-            if out is not None:
+            else:  # every part resolved
                 f.value = "{" + "".join(out) + "}"
         return entry
 
@@ -374,7 +373,8 @@ def _failed(block: ParsingFailedBlock, path: str, line: int) -> Diagnostic:
     reason = getattr(error, "abort_reason", None) or str(error)
     first = (block.raw or "").lstrip().split("{", 1)[0] or "entry"
     if "Duplicate entry key" in str(error):
-        return Diagnostic(path, line, "", f"{error} (first at line {block.previous_block.start_line + 1})", "give each entry its own key")  # type: ignore[attr-defined]
+        previous = cast(DuplicateBlockKeyBlock, block).previous_block  # only a duplicate-key block says this
+        return Diagnostic(path, line, "", f"{error} (first at line {cast(int, previous.start_line) + 1})", "give each entry its own key")  # a parsed block has its line
     return Diagnostic(path, line, "", f"malformed BibTeX in the {first} block starting here: {squash_space(reason)}", "check for a missing '}' or ',' in this entry")
 
 
@@ -387,8 +387,8 @@ def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], cla
         start = lines.get(field)
         return start + 1 if start is not None else line
 
-    def problem(field: str, message: str, hint: str, severity: str = "error") -> None:
-        problems.append(Diagnostic(path, at(field), field, message, hint, severity))  # type: ignore[arg-type]
+    def problem(field: str, message: str, hint: str, severity: Severity = "error") -> None:
+        problems.append(Diagnostic(path, at(field), field, message, hint, severity))
 
     def value(key: str) -> str | None:
         f = entry.get(key)
@@ -425,12 +425,12 @@ def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], cla
         venue = venues.get("arxiv")
     elif venue is None and match is not None:
         closest = ", ".join(f"'{v.id}' ({v.name})" for v in match.candidates)
-        problem(container_key, f"unknown venue '{raw}'" + (f"; closest known: {closest}" if closest else ""),  # type: ignore[arg-type]
+        problem(cast(str, container_key), f"unknown venue '{raw}'" + (f"; closest known: {closest}" if closest else ""),  # a match was looked up in that field
                 "say which venue it is with --venue ID, or add it with --new-venue \"Full Name\" --venue-short NAME --venue-type TYPE")
     elif venue is None:
         problem("", f"entry '{entry.key}' names no venue (no booktitle, journal or howpublished)", "the record will have no venue; add one to the BibTeX if the paper has one", "warning")
     if venue is not None and match is not None and match.year and year and match.year != year and venue.id != "arxiv":
-        problem(container_key, f"the venue says {match.year} but the entry's year is {year}", "correct the year or the venue")  # type: ignore[arg-type]
+        problem(cast(str, container_key), f"the venue says {match.year} but the entry's year is {year}", "correct the year or the venue")  # a match was looked up in that field
 
     entry_type = venue.entry_type if venue else ENTRY_TYPES.get(entry.entry_type.lower(), "misc")
     url = normalise_url(value("url") or "") or None
@@ -440,7 +440,7 @@ def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], cla
     if any(d.severity == "error" for d in problems):
         return Parsed(line, entry.key, None, tuple(problems), title, arxiv, doi)
 
-    pid = _paper_id(entry.key, authors, year, title, taken)  # type: ignore[arg-type]
+    pid = _paper_id(entry.key, authors, cast(int, year), cast(str, title), taken)  # without either, an error was reported and returned above
     data = {
         "id": pid, "title": title, "authors": authors, "authors_truncated": truncated, "year": year,
         "venue": venue.id if venue else None, "entry_type": entry_type,
@@ -509,7 +509,7 @@ def _doi(entry: Entry, value) -> str | None:
 def _paper_id(key: str, authors: tuple[Author, ...], year: int, title: str, taken: set[str]) -> str:
     """The entry's own key when it follows the scheme for one of its authors (a record keeps its
     key when its year or author order changes later); else a new key by the scheme."""
-    names = {re.match(r"^[a-z]+", make_paper_id(a.family, year, "x")).group() for a in authors}  # type: ignore[union-attr]
+    names = {cast(re.Match[str], re.match(r"^[a-z]+", make_paper_id(a.family, year, "x"))).group() for a in authors}  # a cite key starts with letters
     m = re.match(r"^([a-z]+)[0-9]{4}[a-z0-9]+$", key)
     if m and PAPER_ID_RE.match(key) and key not in taken and m.group(1) in names:
         return key

@@ -76,6 +76,8 @@ class UsageProblem(SafetyAtlasError):
 class ValidationFailed(SafetyAtlasError):
     """The knowledge base has problems; every one of them is carried along."""
 
+    plan: object  # set only by ``add`` (an AddPlan): the CLI shows its would-be merges
+
     def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = sorted(diagnostics)
         errors = sum(1 for d in self.diagnostics if d.severity == "error")

@@ -40,13 +40,13 @@ def nodes_of(kb: KnowledgeBase, paper: Paper) -> set[str]:
     """Every taxonomy node a paper sits under, ancestors and parent families included."""
     out: set[str] = set()
     for c in paper.classifications:
-        fam = c.family
+        fam: str | None = c.family
         while fam:
             out.add(fam)
             if c.threat and c.side:
                 out.add(node_id(fam, c.threat, c.side))  # parent families get a scope-like rollup id
             f = kb.families.get(fam)
-            fam = f.parent if f else None  # type: ignore[assignment]
+            fam = f.parent if f else None
         if not (c.threat and c.side):
             continue
         out.add(c.threat)

@@ -19,8 +19,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
-from .errors import Diagnostic, ImportProblem, ValidationFailed
+from .errors import Diagnostic, ImportProblem, Severity, ValidationFailed
 from .ids import make_paper_id
 from .venues import VenueResolver
 from .kb import KnowledgeBase
@@ -76,8 +77,8 @@ def plan_import(kb: KnowledgeBase, entries: list[Entry], list_path: str, *, forc
     by_arxiv = {p.arxiv: p for p in kb.papers.values() if p.arxiv}
     taken = set(kb.papers)
 
-    def problem(line: int, message: str, hint: str = "", severity: str = "warning") -> None:
-        plan.problems.append(Diagnostic(list_path, line, "", message, hint, severity))  # type: ignore[arg-type]
+    def problem(line: int, message: str, hint: str = "", severity: Severity = "warning") -> None:
+        plan.problems.append(Diagnostic(list_path, line, "", message, hint, severity))
 
     # group placements by paper, in list order
     groups: dict[str, list[tuple[Entry, Section]]] = {}
@@ -114,13 +115,13 @@ def plan_import(kb: KnowledgeBase, entries: list[Entry], list_path: str, *, forc
             venue = venues.resolve(raw_venue).venue
             if venue is None:
                 problem(first.line + 2, f"unknown venue '{raw_venue}' for '{first.title}'; imported without a venue", "add it to taxonomy/venues.yaml as an alias, or fix the record")
-        placements = []
+        placements: list[Section] = []
         for _, sec in group:
             if sec.id not in [s.id for s in placements]:
                 placements.append(sec)
         existing = (by_arxiv.get(first.venue.arxiv) if first.venue.arxiv else None) or by_title.get(key)
         if existing is None:
-            pid = make_paper_id(first.authors[0][0] if first.authors else "anon", first.venue.year, first.title, taken)  # type: ignore[arg-type]
+            pid = make_paper_id(first.authors[0][0] if first.authors else "anon", cast(int, first.venue.year), first.title, taken)  # entries without a year were left out above
             taken.add(pid)
             data = {k: v for k, v in _bibliographic(first, venue).items() if v not in (None, ())}
             paper = Paper(id=pid, classifications=tuple(_classify(s) for s in placements), added=day, **data)

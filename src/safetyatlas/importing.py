@@ -37,7 +37,7 @@ from .kb import KnowledgeBase
 from .kinds import paper_path
 from .matching import paper_matcher
 from .peerlists import ADAPTERS, ListEntry, by_key
-from .schema import Author, Classification, Exclusion, Paper
+from .schema import Author, Classification, Exclusion, Paper, Side
 from .writing import dump_paper, dump_yaml, record_data
 from .textnorm import normalise_title, squash_space
 from .venues import VenueResolver
@@ -82,7 +82,7 @@ def placement(entries: list[ListEntry]) -> Classification:
     if entries[0].source == "openredteaming" and topic.startswith("multimodal"):
         family = "vlm"
     threat = _TOPIC_THREAT.get(topic) or ("jailbreak" if entries[0].source in ("jailbreak-list", "openredteaming") else None)  # the digest: curators place it
-    side = "defense" if "defense" in badges or "defense" in topic.casefold() or threat in ("unlearning", "safety-alignment") else "attack"
+    side: Side = "defense" if "defense" in badges or "defense" in topic.casefold() or threat in ("unlearning", "safety-alignment") else "attack"
     return Classification(family=family, threat=threat, side=side if threat else None)
 
 
@@ -262,5 +262,5 @@ def plan_table(plan: ImportPlan) -> Iterable[str]:
         yield f"{'propose':<10} {pid:<32} {proposal} (apply with --force)"
     for e in plan.excluded:
         yield f"{'exclude':<10} {e.key[:32]:<32} {e.reason}"
-    for e, why in plan.pending:
-        yield f"{'pending':<10} {(e.arxiv or '')[:32]:<32} {e.title[:60]}: {why}"
+    for entry, why in plan.pending:
+        yield f"{'pending':<10} {(entry.arxiv or '')[:32]:<32} {entry.title[:60]}: {why}"

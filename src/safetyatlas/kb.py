@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, TypeVar, cast
 
 from .errors import Diagnostic
 from .ids import node_id
@@ -20,10 +20,12 @@ from .schema import (
     Category,
     Challenge,
     ChallengeGroup,
+    Classification,
     Family,
     Paper,
     Scope,
     Exclusion,
+    Model,
     Person,
     Section,
     Source,
@@ -33,6 +35,8 @@ from .schema import (
 )
 from .textnorm import normalise_title
 from .validate import Checked, did_you_mean, format_loc
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -136,31 +140,32 @@ def assemble(checked: list[Checked], incomplete: Iterable[str] = ()) -> tuple[Kn
     problems: list[Diagnostic] = []
     by_kind: dict[str, dict[str, Checked]] = defaultdict(dict)
     for rec in checked:
-        ident = rec.model.id  # type: ignore[attr-defined]
+        ident = rec.model.id
         first = by_kind[rec.raw.kind].get(ident)
         if first is not None:
             problems.append(rec.at(("id",), "id", f"{rec.raw.kind} '{ident}' is already defined at {first.raw.path}:{first.raw.line}", "give one of them another id or merge them"))
             continue
         by_kind[rec.raw.kind][ident] = rec
 
-    def models(kind: str) -> dict[str, object]:
-        return {k: v.model for k, v in by_kind[kind].items()}
+    def models(kind: str, cls: type[M]) -> dict[str, M]:
+        """The models of ``kind``, typed as ``cls``: its model class (``MODELS[kind]``), which validated them."""
+        return {k: cast(M, v.model) for k, v in by_kind[kind].items()}
 
-    papers = dict(sorted(models("paper").items()))
+    papers = dict(sorted(models("paper", Paper).items()))
     kb = KnowledgeBase(
-        families=models("family"),  # type: ignore[arg-type]
-        threats=models("threat"),  # type: ignore[arg-type]
-        venues=dict(sorted(models("venue").items())),  # type: ignore[arg-type]
-        sections=models("section"),  # type: ignore[arg-type]
-        scopes=dict(sorted(models("scope").items())),  # type: ignore[arg-type]
-        benchmarks=dict(sorted(models("benchmark").items())),  # type: ignore[arg-type]
-        groups=models("challenge-group"),  # type: ignore[arg-type]
-        challenges=models("challenge"),  # type: ignore[arg-type]
-        papers=papers,  # type: ignore[arg-type]
+        families=models("family", Family),
+        threats=models("threat", Threat),
+        venues=dict(sorted(models("venue", Venue).items())),
+        sections=models("section", Section),
+        scopes=dict(sorted(models("scope", Scope).items())),
+        benchmarks=dict(sorted(models("benchmark", Benchmark).items())),
+        groups=models("challenge-group", ChallengeGroup),
+        challenges=models("challenge", Challenge),
+        papers=papers,
         origins={(k, i): Origin(r.raw.path, r.raw.line) for k, recs in by_kind.items() for i, r in recs.items()},
-        sources=models("source"),  # type: ignore[arg-type]
-        exclusions=models("exclusion"),  # type: ignore[arg-type]
-        people=models("person"),  # type: ignore[arg-type]
+        sources=models("source", Source),
+        exclusions=models("exclusion", Exclusion),
+        people=models("person", Person),
     )
     checks = _Checks(kb, by_kind, frozenset(incomplete))
     problems.extend(checks.run())
@@ -185,6 +190,10 @@ class _Checks:
             out.extend(method())
         return out
 
+    def records(self, kind: str, cls: type[M]) -> Iterable[tuple[Checked, M]]:
+        """The records of ``kind``, each with its model typed as ``cls``: the model class of that kind (``MODELS[kind]``)."""
+        return ((rec, cast(M, rec.model)) for rec in self.by_kind[kind].values())
+
     def ref(self, rec: Checked, loc: tuple, value: str, kind: str) -> Iterable[Diagnostic]:
         """An error when ``value`` names no record of ``kind`` (unless that kind's files are broken)."""
         table = self.tables[kind]
@@ -195,14 +204,14 @@ class _Checks:
 
     def families(self) -> Iterable[Diagnostic]:
         kb = self.kb
-        for ident, rec in self.by_kind["family"].items():
-            fam: Family = rec.model  # type: ignore[assignment]
+        for rec, fam in self.records("family", Family):
             if fam.parent is None:
                 continue
             yield from self.ref(rec, ("parent",), fam.parent, "family")
+            ident = fam.id
             seen, cur = {ident}, fam.parent
-            while cur in kb.families and kb.families[cur].parent:
-                cur = kb.families[cur].parent  # type: ignore[assignment]
+            while cur in kb.families and (parent := kb.families[cur].parent):
+                cur = parent
                 if cur in seen:
                     yield rec.at(("parent",), "parent", f"family '{ident}' is its own ancestor", "break the cycle of 'parent' links")
                     break
@@ -211,8 +220,7 @@ class _Checks:
     def scopes(self) -> Iterable[Diagnostic]:
         kb = self.kb
         subs_of_papers = _papers_by_subcategory(kb)
-        for rec in self.by_kind["scope"].values():
-            s: Scope = rec.model  # type: ignore[assignment]
+        for rec, s in self.records("scope", Scope):
             yield from self.ref(rec, ("family",), s.family, "family")
             yield from self.ref(rec, ("threat",), s.threat, "threat")
             threat = kb.threats.get(s.threat)
@@ -239,8 +247,7 @@ class _Checks:
                             yield rec.at(loc + ("representative", k), f"categories[{i}].subcategories[{j}].representative[{k}]", f"paper '{pid}' is not classified under {node_id(s.id, c.id, sub.id)}", "classify it there or name another paper")
 
     def sections(self) -> Iterable[Diagnostic]:
-        for rec in self.by_kind["section"].values():
-            sec: Section = rec.model  # type: ignore[assignment]
+        for rec, sec in self.records("section", Section):
             yield from self.ref(rec, ("chapter",), sec.chapter, "family")
             if sec.family:
                 yield from self.ref(rec, ("family",), sec.family, "family")
@@ -248,8 +255,7 @@ class _Checks:
                 yield from self.ref(rec, ("threat",), sec.threat, "threat")
 
     def benchmarks(self) -> Iterable[Diagnostic]:
-        for rec in self.by_kind["benchmark"].values():
-            b: Benchmark = rec.model  # type: ignore[assignment]
+        for rec, b in self.records("benchmark", Benchmark):
             for i, f in enumerate(b.families):
                 yield from self.ref(rec, ("families", i), f, "family")
             for i, t in enumerate(b.threats):
@@ -257,8 +263,7 @@ class _Checks:
 
     def challenges(self) -> Iterable[Diagnostic]:
         kb = self.kb
-        for rec in self.by_kind["challenge"].values():
-            ch: Challenge = rec.model  # type: ignore[assignment]
+        for rec, ch in self.records("challenge", Challenge):
             yield from self.ref(rec, ("group",), ch.group, "challenge-group")
             for i, ref in enumerate(ch.concerns):
                 if self.incomplete & {"family", "threat", "scope"}:
@@ -267,8 +272,7 @@ class _Checks:
                     yield rec.at(("concerns", i), f"concerns[{i}]", f"'{ref}' is not a taxonomy node", did_you_mean(ref, kb.all_node_ids()) or "name a family, threat, scope (family.threat.side) or category")
 
     def papers(self) -> Iterable[Diagnostic]:
-        for rec in self.by_kind["paper"].values():
-            p: Paper = rec.model  # type: ignore[assignment]
+        for rec, p in self.records("paper", Paper):
             if p.venue is not None:
                 yield from self.ref(rec, ("venue",), p.venue, "venue")
             for i, c in enumerate(p.classifications):
@@ -284,7 +288,7 @@ class _Checks:
                 else:
                     yield from self.ref(rec, ("related", i, "paper"), r.paper, "paper")
 
-    def classification(self, rec: Checked, i: int, c) -> Iterable[Diagnostic]:
+    def classification(self, rec: Checked, i: int, c: Classification) -> Iterable[Diagnostic]:
         kb = self.kb
         base = ("classifications", i)
         bad = False
@@ -335,14 +339,14 @@ class _Checks:
         from .people import identity, likely_split
 
         variants = {identity(p.family, v): p for p in self.kb.people.values() for v in p.variants}
-        for rec in self.by_kind["paper"].values():
-            for i, a in enumerate(rec.model.authors):  # type: ignore[attr-defined]
+        for rec, paper in self.records("paper", Paper):
+            for i, a in enumerate(paper.authors):
                 person = variants.get(identity(a.family, a.given))
                 if person is not None:
                     yield rec.at(("authors", i), f"authors[{i}]", f"'{a.display}' is written '{person.given} {person.family}' elsewhere (taxonomy/people.yaml)", "use that spelling", "warning")
         for rare, common, shared, pid in likely_split(self.kb.papers.values(), self.kb.people):
             rec = self.by_kind["paper"][pid]
-            i = next(j for j, a in enumerate(rec.model.authors) if a == rare)  # type: ignore[attr-defined]
+            i = next(j for j, a in enumerate(self.kb.papers[pid].authors) if a == rare)
             yield rec.at(("authors", i), f"authors[{i}]", f"'{rare.display}' may be the same person as '{common.display}' ({shared} co-authors in common)",
                          "if so, use one spelling and list the other as a variant in taxonomy/people.yaml; if not, list the namesake under distinct_from there", "warning")
 
@@ -354,29 +358,28 @@ class _Checks:
         words = Counter(w for p in self.kb.papers.values() for w in set(re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title)))
         # an acronym: in capitals in 3+ titles, and more often so than as a capitalised word ("GUARD" 5, "Guard" 22: a word)
         known = {w for w, n in words.items() if w.isupper() and n >= 3 and n > words[w.capitalize()]}
-        for rec in self.by_kind["paper"].values():
-            p: Paper = rec.model  # type: ignore[assignment]
+        for rec, p in self.records("paper", Paper):
             if p.arxiv and p.venue in (None, "arxiv") and (m := re.match(r"^([0-9]{2})[0-9]{2}\.", p.arxiv)) and abs(p.year - (2000 + int(m.group(1)))) > 1:
                 yield rec.at(("year",), "year", f"{p.year} is far from the arXiv id {p.arxiv} (20{m.group(1)}) of this preprint", "a preprint's year is its first arXiv version's; or give the published venue", "warning")
-            if _LATEX_MARKUP.search(p.title):
-                yield rec.at(("title",), "title", f"the title holds LaTeX markup ({_LATEX_MARKUP.search(p.title).group()})", "write it as plain text: quotes as \" and ', no $, no \\commands", "warning")  # type: ignore[union-attr]
+            if latex := _LATEX_MARKUP.search(p.title):
+                yield rec.at(("title",), "title", f"the title holds LaTeX markup ({latex.group()})", "write it as plain text: quotes as \" and ', no $, no \\commands", "warning")
             lowered = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title) if w.islower() and w.upper() in known})
             if lowered:
                 yield rec.at(("title",), "title", f"{', '.join(lowered)} is written in capitals in other titles ({', '.join(w.upper() for w in lowered)})", "write the title in its published casing", "warning")
 
     def exclusions(self) -> Iterable[Diagnostic]:
-        for rec in self.by_kind["exclusion"].values():
-            yield from self.ref(rec, ("source",), rec.model.source, "source")  # type: ignore[attr-defined]
+        for rec, exclusion in self.records("exclusion", Exclusion):
+            yield from self.ref(rec, ("source",), exclusion.source, "source")
 
     def duplicates(self) -> Iterable[Diagnostic]:
         owner: dict[str, str] = {}
-        for rec in self.by_kind["paper"].values():
-            for i, old in enumerate(rec.model.former_ids):  # type: ignore[attr-defined]
+        for rec, paper in self.records("paper", Paper):
+            for i, old in enumerate(paper.former_ids):
                 if old in self.by_kind["paper"] or old in owner:
                     taken = "a paper's id" if old in self.by_kind["paper"] else f"a former id of paper '{owner[old]}'"
                     yield rec.at(("former_ids", i), f"former_ids[{i}]", f"'{old}' is already {taken}", "an id may name one record only")
                 else:
-                    owner[old] = rec.model.id  # type: ignore[attr-defined]
+                    owner[old] = paper.id
         keys = (("arXiv id", lambda p: [p.arxiv]), ("DOI", lambda p: [p.doi and p.doi.lower()]), ("title", lambda p: [normalise_title(t) for t in (p.title, *p.other_titles)]))
         for what, key in keys:
             first: dict[str, Checked] = {}
@@ -387,7 +390,7 @@ class _Checks:
                     if value in first and first[value] is not rec:
                         other = first[value]
                         field = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}[what]
-                        yield rec.at((field,), field, f"same {what} as paper '{other.model.id}' ({other.raw.path}:{other.raw.line_of((field,))})", "merge the two records into one, keeping every classification")  # type: ignore[attr-defined]
+                        yield rec.at((field,), field, f"same {what} as paper '{other.model.id}' ({other.raw.path}:{other.raw.line_of((field,))})", "merge the two records into one, keeping every classification")
                     else:
                         first[value] = rec
 
@@ -411,4 +414,4 @@ _LATEX_MARKUP = re.compile(r"\\[A-Za-z]+|\$[^$]*\$|''|``")
 
 def broken_kinds(problems: Iterable[Diagnostic]) -> set[str]:
     """Kinds with at least one file that failed to load or validate."""
-    return {kind_of_path(d.path) for d in problems if d.severity == "error"} - {None}  # type: ignore[return-value]
+    return {kind for d in problems if d.severity == "error" and (kind := kind_of_path(d.path)) is not None}

@@ -12,18 +12,19 @@ import os
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 import yaml
 
 from .cache import ParseCache, digest
-from .errors import Diagnostic
+from .errors import Diagnostic, Severity
 from .kinds import PLACES, Place
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # the C loader is about ten times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 MAX_BYTES = 1 << 20
 
@@ -136,7 +137,7 @@ def read_file(path: str | Path, rel: str, place: Place, cache: ParseCache | None
     except OSError as exc:
         return [], [Diagnostic(rel, 0, "", f"cannot read the file: {exc.strerror}", "check it is a regular file you may read")]
     key = digest(raw) if cache is not None else None
-    parsed = cache.get(key) if key is not None else None
+    parsed = cache.get(key) if cache is not None and key is not None else None
     if parsed is None:
         try:
             text = raw.decode("utf-8")
@@ -147,7 +148,7 @@ def read_file(path: str | Path, rel: str, place: Place, cache: ParseCache | None
             parsed = parse_text(text, rel)
         except Refused as exc:
             return [], [Diagnostic(rel, exc.line, "", exc.message, exc.hint)]
-        if key is not None:
+        if cache is not None and key is not None:
             cache.put(key, parsed)
     data, lines = parsed
     return records_of(data, lines, rel, place)
@@ -161,13 +162,13 @@ def records_of(data: Any, lines: dict[Loc, int], rel: str, place: Place) -> tupl
         per_item: list[dict[Loc, int]] = [{} for _ in data]
         for loc, ln in lines.items():
             if loc:
-                per_item[loc[0]][loc[1:]] = ln  # type: ignore[index]
+                per_item[cast(int, loc[0])][loc[1:]] = ln  # the file is a list: its top-level keys are item indexes
         return [RawRecord(place.kind, rel, lines[(i,)], item, per_item[i], place) for i, item in enumerate(data)], []
     return [RawRecord(place.kind, rel, 1, data, lines, place)], []
 
 
-def _stray(rel: str, message: str, hint: str, severity: str = "error") -> Diagnostic:
-    return Diagnostic(rel, 0, "", message, hint, severity)  # type: ignore[arg-type]
+def _stray(rel: str, message: str, hint: str, severity: Severity = "error") -> Diagnostic:
+    return Diagnostic(rel, 0, "", message, hint, severity)
 
 
 def scan(root: Path) -> tuple[list[tuple[str, str, Place]], list[Diagnostic]]:
@@ -209,7 +210,7 @@ def scan(root: Path) -> tuple[list[tuple[str, str, Place]], list[Diagnostic]]:
         subfolders = {p.pattern.split("/")[1] for p in PLACES if p.pattern.startswith(folder + "/") and p.pattern.count("/") > 1}
         for n, link, is_dir in entries:
             rel = f"{folder}/{n}"
-            place = next((p for p in places if fnmatchcase(n, p.pattern.rpartition("/")[2])), None)
+            file_place = next((p for p in places if fnmatchcase(n, p.pattern.rpartition("/")[2])), None)
             if is_dir and n in subfolders:
                 continue
             if n.startswith("."):
@@ -218,11 +219,11 @@ def scan(root: Path) -> tuple[list[tuple[str, str, Place]], list[Diagnostic]]:
                 problems.append(_stray(rel, "is a symbolic link and is not read", "records must be regular files: replace the link by the file"))
             elif is_dir:
                 problems.append(_stray(rel + "/", "subfolder is not read", f"put records directly in {folder}/"))
-            elif place is None:
+            elif file_place is None:
                 stem = n.rsplit(".", 1)[0]
                 problems.append(_stray(rel, "is not read: record files end in '.yaml'", f"rename it to {folder}/{stem}.yaml"))
             else:
-                found.append((os.path.join(base, n), rel, place))
+                found.append((os.path.join(base, n), rel, file_place))
     return found, problems
 
 

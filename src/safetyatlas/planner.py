@@ -10,13 +10,13 @@ import functools
 import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, cast
 
 from . import urls
 from .graph import Graph, chart_data, recently_added, related_papers
 from .ids import node_id
 from .kb import KnowledgeBase
-from .schema import Classification, Paper
+from .schema import Category, Classification, Paper, Subcategory
 from .textnorm import counted, ascii_fold
 
 LIST_LIMIT = 200  # papers listed on a node page before pointing to the explorer
@@ -153,11 +153,11 @@ class Planner:
         if c.threat and c.side:
             out.append(Link(self.side_label(c.threat, c.side), urls.rel(urls.node(c.scope), source)))
             if c.category:
-                cat = kb.category(c.scope, c.category)
-                out.append(Link(cat.name, urls.rel(urls.node(node_id(c.scope, c.category)), source)))  # type: ignore[union-attr]
+                cat = cast(Category, kb.category(c.scope, c.category))  # the base is valid: a classification's nodes exist
+                out.append(Link(cat.name, urls.rel(urls.node(node_id(c.scope, c.category)), source)))
                 if c.subcategory:
-                    sub = kb.subcategory(c.scope, c.category, c.subcategory)
-                    out.append(Link(sub.name, urls.rel(urls.node(c.node), source)))  # type: ignore[union-attr]
+                    sub = cast(Subcategory, kb.subcategory(c.scope, c.category, c.subcategory))
+                    out.append(Link(sub.name, urls.rel(urls.node(c.node), source)))
         return out[:depth]
 
     def home_crumbs(self, source: str, *more: Link) -> list[Link]:
@@ -312,21 +312,21 @@ class Planner:
 
     def category(self, sid: str, cid: str) -> Page:
         s = self.kb.scopes[sid]
-        c = self.kb.category(sid, cid)
+        c = cast(Category, self.kb.category(sid, cid))  # pages are planned for the taxonomy's own nodes
         nid = node_id(sid, cid)
         path = urls.node(nid)
         crumbs = self.crumbs(Classification(family=s.family, threat=s.threat, side=s.side, category=cid), path)[:-1]
-        children = [Child(x.name, urls.rel(urls.node(node_id(nid, x.id)), path), len(self.papers_under(node_id(nid, x.id)))) for x in c.subcategories]  # type: ignore[union-attr]
-        return self.node_page(path, c.name, "Category", nid, c.description, crumbs, children, {"family": s.family, "threat": s.threat, "side": s.side, "category": nid})  # type: ignore[union-attr]
+        children = [Child(x.name, urls.rel(urls.node(node_id(nid, x.id)), path), len(self.papers_under(node_id(nid, x.id)))) for x in c.subcategories]
+        return self.node_page(path, c.name, "Category", nid, c.description, crumbs, children, {"family": s.family, "threat": s.threat, "side": s.side, "category": nid})
 
     def subcategory(self, sid: str, cid: str, subid: str) -> Page:
         s = self.kb.scopes[sid]
-        sub = self.kb.subcategory(sid, cid, subid)
+        sub = cast(Subcategory, self.kb.subcategory(sid, cid, subid))  # pages are planned for the taxonomy's own nodes
         nid = node_id(sid, cid, subid)
         path = urls.node(nid)
         crumbs = self.crumbs(Classification(family=s.family, threat=s.threat, side=s.side, category=cid, subcategory=subid), path)[:-1]
-        reps = [self.row(r, path) for r in sub.representative]  # type: ignore[union-attr]
-        return self.node_page(path, sub.name, "Subcategory", nid, sub.description, crumbs, [],  # type: ignore[union-attr]
+        reps = [self.row(r, path) for r in sub.representative]
+        return self.node_page(path, sub.name, "Subcategory", nid, sub.description, crumbs, [],
                               {"family": s.family, "threat": s.threat, "side": s.side, "category": node_id(sid, cid), "subcategory": nid}, {"representative": reps})
 
     def paper(self, p: Paper) -> Page:
@@ -334,10 +334,10 @@ class Planner:
         path = urls.paper(p.id)
         venue = kb.venues.get(p.venue or "")
         links = []
-        if p.arxiv:
-            links.append(Link(f"arXiv:{p.arxiv}", p.arxiv_url))  # type: ignore[arg-type]
-        if p.doi:
-            links.append(Link(f"doi:{p.doi}", p.doi_url))  # type: ignore[arg-type]
+        if p.arxiv_url:  # set exactly when p.arxiv is
+            links.append(Link(f"arXiv:{p.arxiv}", p.arxiv_url))
+        if p.doi_url:  # set exactly when p.doi is
+            links.append(Link(f"doi:{p.doi}", p.doi_url))
         if p.url:
             links.append(Link("Paper", p.url))
         if p.code:
@@ -410,7 +410,7 @@ class Planner:
         parts = ref.split(".")
         label = f"{kb.families[parts[0]].short}: {self.side_label(parts[1], parts[2])}"
         if len(parts) >= 4:
-            label += " / " + kb.category(".".join(parts[:3]), parts[3]).name  # type: ignore[union-attr]
+            label += " / " + cast(Category, kb.category(".".join(parts[:3]), parts[3])).name  # the base is valid: a concern names an existing node
         return Link(label, urls.rel(urls.node(ref), source))
 
     def by_year(self) -> dict[int, list[str]]:

@@ -160,7 +160,8 @@ class Venue(Model):
 
     @property
     def entry_type(self) -> EntryType:
-        return {"journal": "article", "preprint": "misc", "other": "misc"}.get(self.type, "inproceedings")
+        by_type: dict[str, EntryType] = {"journal": "article", "preprint": "misc", "other": "misc"}
+        return by_type.get(self.type, "inproceedings")
 
 
 class Source(Model):
@@ -367,12 +368,12 @@ class Paper(Model):
         return f"https://doi.org/{self.doi}" if self.doi else None
 
 
-Record = Annotated[
-    Union[Family, Threat, Venue, Source, Exclusion, Person, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper],
-    Field(discriminator="kind"),
-]
+RecordModel = Union[Family, Threat, Venue, Source, Exclusion, Person, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper]
+"""A record of any kind (every one has an ``id``), for type annotations."""
 
-MODELS: dict[str, type[Model]] = {
+Record = Annotated[RecordModel, Field(discriminator="kind")]
+
+MODELS: dict[str, type[RecordModel]] = {
     m.model_fields["kind"].default: m
     for m in (Family, Threat, Venue, Source, Exclusion, Person, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper)
 }

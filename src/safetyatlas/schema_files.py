@@ -20,7 +20,7 @@ def schema_files() -> dict[str, str]:
     out: dict[str, str] = {}
     for place in PLACES:
         model = MODELS[place.kind]
-        adapter = TypeAdapter(list[model]) if place.many else TypeAdapter(model)  # type: ignore[valid-type]
+        adapter = TypeAdapter(list[model]) if place.many else TypeAdapter(model)  # type: ignore[valid-type]  # a list of a class picked at run time is no static type
         schema = adapter.json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$comment"] = f"safetyatlas record schema v{SCHEMA_VERSION}, generated from src/safetyatlas/schema.py; do not edit"

@@ -71,9 +71,10 @@ def _matches(kb: KnowledgeBase, c: Classification, want: dict[str, str]) -> bool
 def _within(kb: KnowledgeBase, family: str, ancestor: str) -> bool:
     """True when ``family`` is ``ancestor`` or one of its (transitive) sub-families."""
     seen: set[str] = set()
-    while family and family not in seen:
-        if family == ancestor:
+    current: str | None = family
+    while current and current not in seen:
+        if current == ancestor:
             return True
-        seen.add(family)
-        family = kb.families[family].parent if family in kb.families else None  # type: ignore[assignment]
+        seen.add(current)
+        current = kb.families[current].parent if current in kb.families else None
     return False

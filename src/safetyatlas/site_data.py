@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Mapping
+from typing import Mapping, cast
 from xml.etree import ElementTree as ET
 
 from mkdocs.utils import get_relative_url
@@ -79,10 +79,10 @@ def explorer_index(kb: KnowledgeBase, directory_urls: bool = True) -> str:
     papers = []
     for p in kb.papers.values():
         cls = []
-        for c in p.classifications:
+        for cl in p.classifications:
             cls.append([
-                fam_index[c.family], threat_index.get(c.threat or "", -1), {"attack": 0, "defense": 1}.get(c.side or "", -1),
-                categories.get(f"{c.scope}.{c.category}", -1), subcategories.get(c.node, -1),
+                fam_index[cl.family], threat_index.get(cl.threat or "", -1), {"attack": 0, "defense": 1}.get(cl.side or "", -1),
+                categories.get(f"{cl.scope}.{cl.category}", -1), subcategories.get(cl.node, -1),
             ])
         papers.append([p.id, p.title, short_authors(p, 4), p.year, venue_index.get(p.venue or "", -1), cls, p.short_name or "", search_key(p)])
     data = {
@@ -109,7 +109,7 @@ def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100, directory_urls
     ET.register_namespace("", ns)
     feed = ET.Element(f"{{{ns}}}feed")
     ordered = recently_added(kb.papers.values(), limit)
-    newest = ordered[0].added if ordered else dt.date(1970, 1, 1)
+    newest = cast(dt.date, ordered[0].added) if ordered else dt.date(1970, 1, 1)  # recently_added keeps dated papers only
     base = site_url.rstrip("/") + "/" if site_url else "../"  # the feed sits in generated/
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -120,7 +120,7 @@ def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100, directory_urls
 
     sub(feed, "title", "safetyatlas: recently added papers")
     sub(feed, "id", base)
-    sub(feed, "updated", f"{newest.isoformat()}T00:00:00Z")  # type: ignore[union-attr]
+    sub(feed, "updated", f"{newest.isoformat()}T00:00:00Z")
     sub(feed, "link", href=base + urls.served(urls.PAGES["recent"], directory_urls))
     if site_url:
         sub(feed, "link", rel="self", href=base + f"{urls.GENERATED}/feed.xml")
@@ -130,7 +130,7 @@ def atom_feed(kb: KnowledgeBase, site_url: str, limit: int = 100, directory_urls
         sub(entry, "title", p.title)
         sub(entry, "id", link)
         sub(entry, "link", href=link)
-        sub(entry, "updated", f"{p.added.isoformat()}T00:00:00Z")  # type: ignore[union-attr]
+        sub(entry, "updated", f"{cast(dt.date, p.added).isoformat()}T00:00:00Z")
         author = sub(entry, "author")
         sub(author, "name", short_authors(p, 3))
         sub(entry, "summary", f"{short_authors(p)} ({p.year})")

@@ -75,7 +75,7 @@ class Suggester:
                 for sub in c.subcategories:
                     nid = f"{s.id}.{c.id}.{sub.id}"
                     self.nodes.append(nid)
-                    self.node_class[nid] = Classification(family=s.family, threat=s.threat, side=s.side, category=c.id, subcategory=sub.id)  # type: ignore[arg-type]
+                    self.node_class[nid] = Classification(family=s.family, threat=s.threat, side=s.side, category=c.id, subcategory=sub.id)
                     node_texts.append(" ".join([fam.name, fam.short, threat.name, side_name, c.name, c.description, sub.name, sub.description]))
         self.node_index = {n: i for i, n in enumerate(self.nodes)}
         texts = [_paper_text(p) for p in self.papers]
@@ -85,9 +85,9 @@ class Suggester:
         membership = np.zeros((len(self.papers), len(self.nodes)), dtype=float)
         self.authors: list[set[str]] = []
         for i, p in enumerate(self.papers):
-            for c in p.classifications:
-                if c.node in self.node_index:
-                    membership[i, self.node_index[c.node]] = 1.0
+            for cl in p.classifications:
+                if cl.node in self.node_index:
+                    membership[i, self.node_index[cl.node]] = 1.0
             self.authors.append(_author_keys(f"{a.given or ''} {a.family}" for a in p.authors))
         self.membership = membership
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from .errors import FieldProblem, Diagnostic
+from .errors import FieldProblem, Diagnostic, Severity
 from .ids import ID_RULES
 from .load import Loc, RawRecord
-from .schema import MODELS, Model
+from .schema import MODELS, Model, RecordModel
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,10 @@ class Checked:
     """A record that passed its schema, with where it came from."""
 
     raw: RawRecord
-    model: Model
+    model: RecordModel
 
-    def at(self, loc: Loc, field: str, message: str, hint: str = "", severity: str = "error") -> Diagnostic:
-        return Diagnostic(self.raw.path, self.raw.line_of(loc), field, message, hint, severity)  # type: ignore[arg-type]
+    def at(self, loc: Loc, field: str, message: str, hint: str = "", severity: Severity = "error") -> Diagnostic:
+        return Diagnostic(self.raw.path, self.raw.line_of(loc), field, message, hint, severity)
 
 
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
@@ -71,14 +72,14 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def describe_error(error: dict[str, Any], model: type[Model], data: Any) -> tuple[str, str]:
+def describe_error(error: ErrorDetails, model: type[Model], data: Any) -> tuple[str, str]:
     """A message and a fix for one pydantic error."""
     kind, loc = error["type"], error["loc"]
     value = error.get("input")
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
         allowed = sorted(k for k in (owner.model_fields if owner else {}) if k != "kind")
-        hint = did_you_mean(loc[-1], allowed)
+        hint = did_you_mean(str(loc[-1]), allowed)
         listing = f"allowed: {', '.join(allowed)}" if allowed else "remove it"
         return f"unknown key '{loc[-1]}'", f"{hint + ' ' if hint else ''}{listing}"
     if kind == "missing":
@@ -139,7 +140,7 @@ def _check_name(checked: Checked) -> list[Diagnostic]:
     if not raw.place.named:
         return []
     stem = raw.path.rsplit("/", 1)[-1].removesuffix(".yaml")
-    expected = checked.model.id  # type: ignore[attr-defined]
+    expected = checked.model.id
     if stem == expected:
         return []
     field = "id" if "id" in raw.data else "family"

@@ -15,7 +15,7 @@ from .schema import Model, Paper
 try:
     from yaml import CSafeDumper as _Dumper
 except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]  # the pure-Python twin of CSafeDumper: another class, the same interface
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/paper.schema.json\n"
 
@@ -24,15 +24,15 @@ class _Flow(dict):
     """A mapping written on one line (authors, short classifications)."""
 
 
-class _Dumper2(_Dumper):  # type: ignore[misc, valid-type]
+class _Dumper2(_Dumper):
     pass
 
 
-def _flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
+def _flow(dumper: _Dumper2, data: _Flow) -> yaml.Node:
     return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
 
 
-def _multiline(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+def _multiline(dumper: _Dumper2, data: str) -> yaml.Node:
     style = ">" if len(data) > 80 and "\n" not in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
@@ -102,8 +102,8 @@ def _write_all(root: Path, files: Mapping[str, str]) -> None:
                 os.fchmod(fh.fileno(), target.stat().st_mode & 0o777 if target.exists() else fresh_mode)
                 fh.write(text)
     except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+        for staged_tmp, _ in staged:
+            staged_tmp.unlink(missing_ok=True)
         raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    for staged_tmp, target in staged:
+        os.replace(staged_tmp, target)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import get_args
+from typing import cast, get_args
 
 import click
 
@@ -157,7 +157,7 @@ def add(source: str | None, arxiv: str | None, doi: str | None, root: str, famil
     try:
         if venue and new_venue:
             raise UsageProblem("give either --venue or --new-venue, not both")
-        plan = run_add(base, text, classification(role=role, **values), path=label, dry_run=dry_run, merge=merge,  # type: ignore[arg-type]
+        plan = run_add(base, text, classification(role=role, **cast(dict[str, str], values)), path=label, dry_run=dry_run, merge=merge,  # none is None: given, picked or asked above
                        venue=venue, new_venue_name=new_venue, new_venue_short=venue_short, new_venue_type=venue_type)
     except ValidationFailed as exc:
         for diff in getattr(getattr(exc, "plan", None), "diffs", {}).values():
@@ -216,8 +216,8 @@ def _prompt(kb: KnowledgeBase, values: dict[str, str | None]) -> dict[str, str |
     """Ask for each missing part of the classification, offering only what the taxonomy has."""
 
     def ask(key: str, choices: list[str]) -> str:
-        if values[key] is not None:
-            return values[key]  # type: ignore[return-value]
+        if (given := values[key]) is not None:
+            return given
         return click.prompt(f"{key} ({', '.join(choices)})", type=click.Choice(choices), show_choices=False)
 
     family = ask("family", list(kb.families))
