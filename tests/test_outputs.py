@@ -134,3 +134,15 @@ def test_a_threat_no_paper_addresses_is_neither_counted_nor_a_filter():
     data = json.loads(explorer_index(kb))
     assert [t[0] for t in data["threats"]] == ["jailbreak"]
     assert planner(kb).counts()["threats"] == 1
+
+
+def test_a_challenge_lists_its_papers_and_names_only_known_ones():
+    name = next(k for k in MINIMAL if k.startswith("taxonomy/challenges/"))
+    text = MINIMAL[name].rstrip("\n") + "\npapers: [zou2023universal, nosuch2024paper]\n"
+    _, problems = base_from_texts({**MINIMAL, name: text})
+    assert any("nosuch2024paper" in d.message and d.severity == "error" for d in problems)
+    files = {**MINIMAL, name: MINIMAL[name].rstrip("\n") + "\npapers: [zou2023universal]\n"}
+    kb, problems = base_from_texts(files)
+    assert not [d for d in problems if d.severity == "error"]
+    items = [i for g in planner(kb).challenges().context["groups"] for i in g["entries"]]
+    assert [r.title for i in items for r in i["papers"]] == [kb.papers["zou2023universal"].title]

@@ -270,6 +270,8 @@ class _Checks:
                     break
                 if kb.node_kind(ref) is None:
                     yield rec.at(("concerns", i), f"concerns[{i}]", f"'{ref}' is not a taxonomy node", did_you_mean(ref, kb.all_node_ids()) or "name a family, threat, scope (family.threat.side) or category")
+            for i, pid in enumerate(ch.papers):
+                yield from self.ref(rec, ("papers", i), pid, "paper")
 
     def papers(self) -> Iterable[Diagnostic]:
         for rec, p in self.records("paper", Paper):

@@ -396,7 +396,7 @@ class Planner:
                 if ch.group != g.id:
                     continue
                 concerns = [self.node_link(ref, src) for ref in ch.concerns]
-                items.append({"c": ch, "concerns": concerns})
+                items.append({"c": ch, "concerns": concerns, "papers": [self.row(pid, src) for pid in ch.papers]})
             groups.append({"g": g, "entries": items})
         return Page(src, "challenges.md.j2", {"groups": groups}, "Open challenges")
 

@@ -283,6 +283,7 @@ class Challenge(Model):
     title: Name
     description: Text
     concerns: tuple[NodeRef, ...] = ()
+    papers: tuple[PaperId, ...] = Field(default=(), description="Papers in the base that show the problem or work on it, most telling first")
 
 
 # --- papers -----------------------------------------------------------------------------
