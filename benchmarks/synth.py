@@ -99,13 +99,19 @@ _ADDED_FROM = dt.date(2025, 1, 1)
 
 
 def required_papers(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, str, str], ...]]:
-    """Paper id -> the (scope, category, subcategory) nodes that name it as representative."""
+    """Paper id -> the (scope, category, subcategory) nodes that name it as representative.
+
+    Papers a challenge cites must exist too; they get no required node (they are placed at random).
+    """
     out: dict[str, list[tuple[str, str, str]]] = {}
     for s in kb.scopes.values():
         for c in s.categories:
             for sub in c.subcategories:
                 for pid in sub.representative:
                     out.setdefault(pid, []).append((s.id, c.id, sub.id))
+    for ch in kb.challenges.values():
+        for pid in ch.papers:
+            out.setdefault(pid, [])
     return {pid: tuple(nodes) for pid, nodes in sorted(out.items())}
 
 
@@ -306,7 +312,7 @@ def synth_papers(kb: KnowledgeBase, n: int, seed: int = 0) -> list[Paper]:
         raise ValueError(f"the taxonomy names {len(required)} representative papers: n must be at least that, not {n}")
     synth = _Synth(kb, n, random.Random(seed))
     taken = set(required)
-    papers = [synth.paper(pid, [synth.slots[node] for node in nodes], taken) for pid, nodes in required.items()]
+    papers = [synth.paper(pid, [synth.slots[node] for node in nodes] or synth.random_slots(), taken) for pid, nodes in required.items()]
     while len(papers) < n:
         papers.append(synth.paper(None, synth.random_slots(), taken))
     return papers
