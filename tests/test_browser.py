@@ -7,6 +7,7 @@ The site is built once from the real data into a temporary copy of the project a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -56,21 +57,27 @@ def kb():
     return kb
 
 
-@pytest.fixture
-def page(browser, site):
-    """A page that records console errors and requests; asserts both are clean at the end."""
+@contextlib.contextmanager
+def watched_page(browser, inside: tuple[str, ...]):
+    """A page that records console errors and requests outside ``inside``; asserts both are clean at the end."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     errors: list[str] = []
     outside: list[str] = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
-    pg.base = site  # type: ignore[attr-defined]
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith((*inside, "data:", "blob:")) else None)
     yield pg
     context.close()
     assert errors == [], f"console errors: {errors}"
-    assert outside == [], f"requests outside 127.0.0.1: {outside}"
+    assert outside == [], f"requests outside {inside}: {outside}"
+
+
+@pytest.fixture
+def page(browser, site):
+    with watched_page(browser, ("http://127.0.0.1",)) as pg:
+        pg.base = site  # type: ignore[attr-defined]
+        yield pg
 
 
 def open_page(page, path: str) -> None:
@@ -260,17 +267,8 @@ def disk_site(tmp_path_factory):
 
 @pytest.fixture
 def disk_page(browser, disk_site):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    pg = context.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file://", "data:", "blob:")) else None)
-    yield pg
-    context.close()
-    assert errors == [], f"console errors: {errors}"
-    assert outside == [], f"requests outside the site on disk: {outside}"
+    with watched_page(browser, ("file://",)) as pg:
+        yield pg
 
 
 def test_explorer_works_from_disk(disk_page, disk_site, kb):

@@ -36,7 +36,7 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 from .errors import Diagnostic, Severity
 from .ids import PAPER_ID_RE, find_arxiv, make_paper_id, normalise_arxiv, normalise_doi, normalise_url
 from .schema import Author, Classification, Paper, Venue
-from .textnorm import squash_space
+from .textnorm import LATEX_MARKUP, squash_space
 from .validate import describe_error, format_loc
 from .venues import VenueResolver
 
@@ -139,7 +139,7 @@ _UNIHEX_BACK = re.compile("\ue000([0-9A-F]{4,6})\ue001")
 
 def plain_title(title: str) -> str:
     """A title as arXiv metadata writes it (``$\\textit{X}$``, TeX quotes) as plain text; plain titles unchanged."""
-    if not re.search(r"\\[A-Za-z]+|\$|''|``", title):
+    if not LATEX_MARKUP.search(title):
         return squash_space(title)
     return unlatex(title.replace("''", '"').replace("``", '"'))
 

@@ -33,7 +33,7 @@ from .schema import (
     Threat,
     Venue,
 )
-from .textnorm import normalise_title
+from .textnorm import LATEX_MARKUP, normalise_title
 from .validate import Checked, did_you_mean, format_loc
 
 M = TypeVar("M", bound=Model)
@@ -354,7 +354,6 @@ class _Checks:
 
     def facts(self) -> Iterable[Diagnostic]:
         """Facts that are likely wrong: a preprint dated away from its arXiv id; LaTeX in a title; an acronym lost its capitals."""
-        import re
         from collections import Counter
 
         words = Counter(w for p in self.kb.papers.values() for w in set(re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title)))
@@ -363,7 +362,7 @@ class _Checks:
         for rec, p in self.records("paper", Paper):
             if p.arxiv and p.venue in (None, "arxiv") and (m := re.match(r"^([0-9]{2})[0-9]{2}\.", p.arxiv)) and abs(p.year - (2000 + int(m.group(1)))) > 1:
                 yield rec.at(("year",), "year", f"{p.year} is far from the arXiv id {p.arxiv} (20{m.group(1)}) of this preprint", "a preprint's year is its first arXiv version's; or give the published venue", "warning")
-            if latex := _LATEX_MARKUP.search(p.title):
+            if latex := LATEX_MARKUP.search(p.title):
                 yield rec.at(("title",), "title", f"the title holds LaTeX markup ({latex.group()})", "write it as plain text: quotes as \" and ', no $, no \\commands", "warning")
             lowered = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title) if w.islower() and w.upper() in known})
             if lowered:
@@ -408,10 +407,6 @@ def _papers_by_subcategory(kb: KnowledgeBase) -> dict[str, set[str]]:
             if c.subcategory:
                 out[c.node].add(p.id)
     return out
-
-
-_LATEX_MARKUP = re.compile(r"\\[A-Za-z]+|\$[^$]*\$|''|``")
-"""LaTeX a title from arXiv metadata may carry: commands, math, TeX quotes."""
 
 
 def broken_kinds(problems: Iterable[Diagnostic]) -> set[str]:

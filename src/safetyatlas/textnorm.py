@@ -33,3 +33,7 @@ def counted(n: int, noun: str) -> str:
     if n == 1:
         return f"1 {noun}"
     return f"{n} " + (noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s")
+
+
+LATEX_MARKUP = re.compile(r"\\[A-Za-z]+|\$[^$]*\$|''|``")
+"""LaTeX a title from arXiv metadata may carry: commands, math, TeX quotes (``plain_title`` removes it, validation warns about it)."""
