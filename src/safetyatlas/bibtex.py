@@ -206,8 +206,8 @@ def bibtex_entries(venues: Mapping[str, Venue], papers: Iterable[Paper]) -> dict
 
 def preamble(entries: Iterable[str]) -> str | None:
     """The ``@preamble`` a document of these entries needs (fallbacks for T1-only accents), or None."""
-    text = "\n".join(entries)
-    needed = [fallback for command, fallback in _T1_ONLY.items() if re.search(re.escape(command) + r"(?![A-Za-z])", text)]
+    used = set(_T1_USE.findall("\n".join(entries)))
+    needed = [fallback for command, fallback in _T1_ONLY.items() if command in used]
     return f'@preamble{{"{" ".join(needed)}"}}' if needed else None
 
 
@@ -230,6 +230,7 @@ def write_bibtex(venues: Mapping[str, Venue], papers: Iterable[Paper]) -> str:
 # letter); under T1 the real accent is used, since a default never replaces an encoding's own.
 _T1_ONLY = {"\\k": "\\ProvideTextCommandDefault{\\k}[1]{#1}", "\\dh": "\\ProvideTextCommandDefault{\\dh}{d}", "\\DH": "\\ProvideTextCommandDefault{\\DH}{D}",
             "\\th": "\\ProvideTextCommandDefault{\\th}{th}", "\\TH": "\\ProvideTextCommandDefault{\\TH}{Th}"}
+_T1_USE = re.compile("(" + "|".join(map(re.escape, _T1_ONLY)) + ")(?![A-Za-z])")
 
 
 # --- BibTeX -> papers ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from .ids import node_id
 from .kb import KnowledgeBase
@@ -29,6 +29,8 @@ class Graph:
     papers_of: Mapping[tuple, tuple[str, ...]] = field(default_factory=dict)  # person identity -> their papers
     benchmarks_of: Mapping[str, frozenset[str]] = field(default_factory=dict)  # paper -> benchmarks it introduces or uses
     title_rank: Mapping[str, int] = field(default_factory=dict)  # paper -> its place in title order (ties in rankings)
+    # subcategory node -> year -> its papers of that year in title order (related papers by nearness in year)
+    by_year: Mapping[str, Mapping[int, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def newest_first(kb: KnowledgeBase, ids: Iterable[str]) -> tuple[str, ...]:
@@ -88,8 +90,13 @@ def build_graph(kb: KnowledgeBase) -> Graph:
             papers_of[person].append(pid)
     benchmarks_of = {p.id: frozenset((*p.introduces, *p.evaluates_on)) for p in kb.papers.values() if p.introduces or p.evaluates_on}
     title_rank = {pid: i for i, pid in enumerate(sorted(kb.papers, key=lambda i: (kb.papers[i].title.casefold(), i)))}
+    by_year: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for pid in title_rank:  # title order, so each year's list comes out sorted
+        for node in kb.papers[pid].subcategory_nodes:
+            by_year[node][kb.papers[pid].year].append(pid)
     return Graph(freeze(by_node), freeze(introduced), freeze(used), freeze(cited), dict(sorted(matrix.items())), people_of,
-                 {k: tuple(v) for k, v in papers_of.items()}, benchmarks_of, title_rank)
+                 {k: tuple(v) for k, v in papers_of.items()}, benchmarks_of, title_rank,
+                 {node: {y: tuple(v) for y, v in years.items()} for node, years in by_year.items()})
 
 
 def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 10) -> tuple[str, ...]:
@@ -102,24 +109,41 @@ def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 1
     """
     if limit <= 0:
         return ()
-    people_of, benchmarks_of, rank, papers = graph.people_of, graph.benchmarks_of, graph.title_rank, kb.papers
-    none: frozenset = frozenset()
-    mine_b = benchmarks_of.get(paper.id, none)
-    mine_a = people_of.get(paper.id, none)
-    threats = {c.threat for c in paper.classifications if c.threat}
+    rank, papers = graph.title_rank, kb.papers
+    mine_b = graph.benchmarks_of.get(paper.id, frozenset())
+    mine_a = graph.people_of.get(paper.id, frozenset())
     year = paper.year
+    # what another paper shares with this one: a co-author counts 1, a benchmark 2
+    shared: Counter[str] = Counter()
+    for person in mine_a:
+        shared.update(graph.papers_of.get(person, ()))
+    for b in mine_b:
+        for pid in {*graph.introduced_by.get(b, ()), *graph.used_by.get(b, ())}:
+            shared[pid] += 2
+    shared.pop(paper.id, None)
 
     def closeness(pid: str) -> tuple:
-        shared = len(mine_a & people_of.get(pid, none)) + (2 * len(mine_b & benchmarks_of.get(pid, none)) if mine_b else 0)
-        return (-shared, abs(papers[pid].year - year), rank[pid])  # title order breaks ties, deterministically
+        return (-shared[pid], abs(papers[pid].year - year), rank[pid])  # title order breaks ties, deterministically
 
     def best(pids: set[str]) -> list[str]:
         pids.discard(paper.id)
         return heapq.nsmallest(limit, pids, key=closeness)  # only the first few are shown: no full sort
 
+    def best_in(nodes: list[str]) -> Iterator[str]:
+        """The papers of these subcategories in ``closeness`` order, without comparing them all:
+        those sharing something first, then the rest year by year outwards, each year in title order."""
+        yield from sorted((pid for pid in shared if not papers[pid].subcategory_nodes.isdisjoint(nodes)), key=closeness)
+        years = [graph.by_year.get(n, {}) for n in nodes]
+        span = max((abs(y - year) for ys in years for y in ys), default=-1)
+        for d in range(span + 1):
+            runs = [ys[y] for ys in years for y in {year - d, year + d} if y in ys]
+            for pid in heapq.merge(*runs, key=rank.__getitem__) if len(runs) > 1 else runs[0] if runs else ():
+                if pid not in shared and pid != paper.id:
+                    yield pid
+
     out: dict[str, None] = {}
 
-    def take(pids) -> bool:
+    def take(pids: Iterable[str]) -> bool:
         for pid in pids:
             if pid != paper.id and pid in kb.papers:
                 out.setdefault(pid)
@@ -129,14 +153,12 @@ def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 1
 
     if take([r.paper for r in paper.related] + list(graph.cited_by.get(paper.id, ()))):
         return tuple(out)
-    same = {pid for c in paper.classifications if c.subcategory for pid in graph.papers_by_node.get(c.node, ())}
-    if take(best(same)):
+    if take(best_in(sorted(paper.subcategory_nodes))):
         return tuple(out)
     by_benchmark = {pid for b in mine_b for pid in (*graph.introduced_by.get(b, ()), *graph.used_by.get(b, ()))}
     if take(best(by_benchmark)):
         return tuple(out)
-    coauthored = {pid for person in mine_a for pid in graph.papers_of.get(person, ())
-                  if any(c.threat in threats for c in kb.papers[pid].classifications)}
+    coauthored = {pid for person in mine_a for pid in graph.papers_of.get(person, ()) if not papers[pid].threats.isdisjoint(paper.threats)}
     take(best(coauthored))
     return tuple(out)
 

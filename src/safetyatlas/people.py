@@ -14,6 +14,7 @@ the namesake under ``distinct_from``); validation warns until one of those is sa
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from typing import Iterable, Mapping
@@ -26,6 +27,7 @@ __all__ = ["identity", "likely_split", "SHARED_COAUTHORS"]
 SHARED_COAUTHORS = 2
 
 
+@functools.lru_cache(maxsize=65536)  # the same names recur on every paper of a person
 def _words(text: str | None) -> tuple[str, ...]:
     return tuple(ascii_fold(text or "").casefold().replace("-", " ").replace(".", " ").split())
 

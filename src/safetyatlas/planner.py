@@ -10,7 +10,7 @@ import functools
 import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, cast
+from typing import Any, Iterable, Mapping, NamedTuple, cast
 
 from . import urls
 from .graph import Graph, chart_data, recently_added, related_papers
@@ -28,8 +28,7 @@ class Link:
     url: str  # relative to the page that shows it
 
 
-@dataclass(frozen=True)
-class PaperRow:
+class PaperRow(NamedTuple):  # a tuple: templates unpack it, no attribute look-ups per row
     title: str
     url: str
     authors: str

@@ -6,6 +6,7 @@ frozen (records are values). ``Record`` is the union of the kinds, tagged by ``k
 
 from __future__ import annotations
 
+from functools import cached_property
 import datetime as dt
 import re
 import unicodedata
@@ -309,11 +310,11 @@ class Classification(Model):
     role: Role = "method"
     section: SectionId | None = None
 
-    @property
+    @cached_property  # read for every page, link and count: computed once per (frozen) record
     def scope(self) -> str:
         return scope_id(self.family, self.threat or "", self.side or "")
 
-    @property
+    @cached_property
     def node(self) -> str:
         return node_id(self.family, self.threat, self.side, self.category, self.subcategory)
 
@@ -367,6 +368,16 @@ class Paper(Model):
     @property
     def doi_url(self) -> str | None:
         return f"https://doi.org/{self.doi}" if self.doi else None
+
+    @cached_property
+    def threats(self) -> frozenset[str]:
+        """The threats the paper is classified under."""
+        return frozenset(c.threat for c in self.classifications if c.threat)
+
+    @cached_property
+    def subcategory_nodes(self) -> frozenset[str]:
+        """The subcategories the paper sits in, as node ids."""
+        return frozenset(c.node for c in self.classifications if c.subcategory)
 
 
 RecordModel = Union[Family, Threat, Venue, Source, Exclusion, Person, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper]
