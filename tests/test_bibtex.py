@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from safetyatlas.bibtex import latex_title, parse_bibtex, to_entry, write_bibtex
+from safetyatlas.bibtex import latex_title, from_bibtex, to_entry, to_bibtex
 from safetyatlas.cli.records import export
 from safetyatlas.errors import UsageProblem
 from safetyatlas.pipeline import open_base
@@ -50,7 +50,7 @@ def run(*args):
 
 def test_minimal_base_matches_the_golden_bib(tree):
     kb, _ = open_base(tree())
-    assert write_bibtex(kb.venues, kb.papers.values()) == GOLDEN.read_text()
+    assert to_bibtex(kb.papers.values(), kb.venues) == GOLDEN.read_text()
     result = run("bibtex", "--root", tree())
     assert result.exit_code == 0 and result.output == GOLDEN.read_text()
 
@@ -111,7 +111,7 @@ def test_parse_maps_booktitle_journal_and_aliases_to_venues():
 @article{y, title={Another study}, author={Roe, R.}, journal={IEEE Transactions on Information Forensics and Security}, year={2023}, volume={19}, pages={1--10}}
 @article{z, title={Third study}, author={Poe, Ed and others}, journal={arXiv preprint arXiv:2401.00001v3}, year={2024}}
 """
-    parsed = parse_bibtex(text, VENUES, PLACE)
+    parsed = from_bibtex(text, VENUES, PLACE)
     x, y, z = (p.paper for p in parsed)
     assert (x.venue, x.entry_type, x.title, x.id) == ("neurips", "inproceedings", "A GPT study", "doe2024gpt")
     assert (y.venue, y.entry_type, y.volume, y.pages) == ("tifs", "article", "19", "1-10")
@@ -120,7 +120,7 @@ def test_parse_maps_booktitle_journal_and_aliases_to_venues():
 
 def test_parse_decodes_latex_and_keeps_a_scheme_key():
     text = r"@misc{tramer2024robust, title = {Robust {\&} fast}, author = {Tram{\`e}r, Florian and van der Berg, Jan}, year = {2024}, eprint = {2401.00002}, archivePrefix = {arXiv}}"
-    (p,) = parse_bibtex(text, VENUES, PLACE)
+    (p,) = from_bibtex(text, VENUES, PLACE)
     assert p.paper.id == "tramer2024robust"
     assert p.paper.title == "Robust & fast"
     assert [(a.family, a.given) for a in p.paper.authors] == [("Tramèr", "Florian"), ("van der Berg", "Jan")]
@@ -128,26 +128,26 @@ def test_parse_decodes_latex_and_keeps_a_scheme_key():
 
 def test_unescaped_special_characters_are_read_literally():
     text = "@misc{x, title = {50% of Security & Privacy #1 in x_1}, author = {Doe, Jane}, year = 2024, howpublished = {arXiv preprint}}"
-    (p,) = parse_bibtex(text, VENUES, PLACE)
+    (p,) = from_bibtex(text, VENUES, PLACE)
     assert p.paper.title == "50% of Security & Privacy #1 in x_1"
 
 
 def test_foreign_keys_are_replaced_by_the_scheme_and_collisions_get_a_letter():
     text = "@misc{DBLP:journals/x, title={Robust things}, author={Doe, Jane}, year=2024, howpublished={arXiv preprint}}"
-    (p,) = parse_bibtex(text, VENUES, PLACE, taken={"doe2024robust"})
+    (p,) = from_bibtex(text, VENUES, PLACE, taken={"doe2024robust"})
     assert p.paper.id == "doe2024robustb"
 
 
 def test_malformed_bibtex_is_reported_with_its_line():
     text = "@misc{ok, title={Fine}, author={A, B}, year=2024, howpublished={arXiv preprint}}\n\n@article{bad,\n  title = {Broken,\n  year = {2024}\n\n@misc{next, title={x}}\n"
-    parsed = parse_bibtex(text, VENUES, PLACE, path="refs.bib")
+    parsed = from_bibtex(text, VENUES, PLACE, path="refs.bib")
     problems = [d for p in parsed for d in p.problems]
     assert any(d.path == "refs.bib" and d.line == 3 and "malformed BibTeX" in d.message for d in problems), problems
 
 
 def test_unknown_venue_and_missing_fields_are_errors_at_their_lines():
     text = "@inproceedings{x,\n  title = {T},\n  author = {Doe, Jane},\n  booktitle = {Journal of Invented Results},\n  year = {soon}\n}\n"
-    (p,) = parse_bibtex(text, VENUES, PLACE, path="in.bib")
+    (p,) = from_bibtex(text, VENUES, PLACE, path="in.bib")
     found = {(d.line, d.field, d.message.split(" (")[0]) for d in p.problems}
     assert (4, "booktitle", "unknown venue 'Journal of Invented Results'") in found
     assert (5, "year", "entry 'x' has no year") in found
@@ -155,7 +155,7 @@ def test_unknown_venue_and_missing_fields_are_errors_at_their_lines():
 
 
 def test_text_without_entries_is_an_error():
-    (p,) = parse_bibtex("just some words", VENUES, PLACE)
+    (p,) = from_bibtex("just some words", VENUES, PLACE)
     assert p.paper is None and "no BibTeX entry" in p.problems[0].message
 
 
@@ -168,8 +168,8 @@ def real():
     papers = list(kb.papers.values())
     parsed = []
     for start in range(0, len(papers), 500):  # in batches: one input is capped at 1 MiB
-        text = write_bibtex(kb.venues, papers[start:start + 500])
-        parsed += parse_bibtex(text, kb.venues, PLACE)  # an empty base: no id is taken
+        text = to_bibtex(papers[start:start + 500], kb.venues)
+        parsed += from_bibtex(text, kb.venues, PLACE)  # an empty base: no id is taken
     return kb, {p.key: p for p in parsed}
 
 
@@ -244,7 +244,7 @@ def test_full_export_compiles_with_bibtex_and_latex(tmp_path):
               year=2024, venue="tifs", entry_type="article", volume="19 Suppl. 2", publisher="ACM } Press {", doi="10.1145/3(4)_5", url="https://example.org/a_(b)?q=1&r=%7D",
               classifications=PLACE),
     ]
-    (tmp_path / "refs.bib").write_text(write_bibtex(kb.venues, [*kb.papers.values(), odd, *hostile]), encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(to_bibtex([*kb.papers.values(), odd, *hostile], kb.venues), encoding="utf-8")
     (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n")
 
     def step(*cmd: str) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from safetyatlas.cli.records import export
-from safetyatlas.csl import dump_json, to_csl, to_csl_item
+from safetyatlas.csl import csl_items, dump_json, to_csl_item
 from safetyatlas.pipeline import open_base
 from safetyatlas.schema import SCHEMA_VERSION, MODELS, Author, Classification, Paper, Venue
 
@@ -52,7 +52,7 @@ def test_journal_article_item_is_plain_unicode():
 
 def test_every_real_paper_becomes_a_csl_item_with_the_required_keys():
     kb, _ = open_base(ROOT)
-    items = to_csl(kb.venues, kb.papers.values())
+    items = csl_items(kb.papers.values(), kb.venues)
     assert [i["id"] for i in items] == list(kb.papers)
     for item in items:
         assert {"id", "type", "title", "author", "issued"} <= set(item), item["id"]

@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 _API = {
     # records and the knowledge base
-    "open_base": "kb", "KnowledgeBase": "kb", "assemble": "kb",
+    "open_base": "pipeline", "KnowledgeBase": "kb", "assemble": "kb",
     "Paper": "schema", "Author": "schema", "Classification": "schema", "Venue": "schema", "Scope": "schema",
     "Diagnostic": "errors", "ValidationFailed": "errors", "SafetyAtlasError": "errors",
     # one rule per concept
@@ -21,7 +21,7 @@ _API = {
     "find_arxiv": "ids", "normalise_arxiv": "ids", "normalise_doi": "ids", "make_paper_id": "ids",
     "markdown_text": "escape", "html_text": "escape",
     # formats, both ways
-    "write_bibtex": "bibtex", "parse_bibtex": "bibtex",
+    "to_bibtex": "bibtex", "from_bibtex": "bibtex",
     # contributing and importing
     "plan_add": "adder", "run_add": "adder", "plan_import": "importing", "run_import": "importing", "ADAPTERS": "peerlists",
     "Suggester": "suggest",

@@ -27,7 +27,7 @@ from bibtexparser.model import Entry, Field
 from pydantic import ValidationError
 
 from . import __version__
-from .bibtex import latex, latex_title, parse_bibtex, unlatex
+from .bibtex import latex, latex_title, from_bibtex, unlatex
 from .errors import Diagnostic, ImportProblem, UsageProblem, ValidationFailed
 from .ids import ARXIV_PATTERN
 from .importer import today
@@ -73,7 +73,7 @@ def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, pa
     """
     plan = AddPlan()
     venues = {**kb.venues, **({venue.id: venue} if venue else {})}
-    parsed = parse_bibtex(text, venues, (classification,), taken=kb.papers, path=path, added=day or today(), venue=venue)
+    parsed = from_bibtex(text, venues, (classification,), taken=kb.papers, path=path, added=day or today(), venue=venue)
     known: Matcher[str] = Matcher.of((p.id, p.arxiv, p.doi, (p.title, *p.other_titles)) for p in kb.papers.values())
     merged: dict[str, Paper] = {}
     for item in parsed:

@@ -7,7 +7,7 @@ papers carry ``eprint`` and ``archivePrefix``. Text is LaTeX-encoded with pylate
 are wrapped in braces so bibliography styles keep their case, and a truncated author list
 ends in ``and others``.
 
-Reading: ``parse_bibtex`` decodes LaTeX back to Unicode, maps ``booktitle``/``journal``/
+Reading: ``from_bibtex`` decodes LaTeX back to Unicode, maps ``booktitle``/``journal``/
 ``howpublished`` onto a venue by name, full name or alias (exact, case-insensitive), and
 returns one ``Parsed`` per entry: a schema-valid ``Paper`` or the problems that stop it, each
 with the 1-based line of the entry or field. Pure: no file system.
@@ -220,8 +220,8 @@ def bibtex_document(entries: Iterable[str]) -> str:
     return "\n\n".join([head, *entries] if head else entries) + "\n"
 
 
-def write_bibtex(venues: Mapping[str, Venue], papers: Iterable[Paper]) -> str:
-    """The BibTeX text of the papers, in the order given."""
+def to_bibtex(papers: Iterable[Paper], venues: Mapping[str, Venue]) -> str:
+    """The BibTeX text of the papers, in the order given (``from_bibtex`` reads it back)."""
     return bibtex_document(bibtex_entries(venues, papers).values())
 
 
@@ -331,7 +331,7 @@ MAX_FIELD = 5000
 """A field value over 5,000 characters is refused before LaTeX decoding (which is not linear)."""
 
 
-def parse_bibtex(
+def from_bibtex(
     text: str,
     venues: Mapping[str, Venue],
     classifications: tuple[Classification, ...],

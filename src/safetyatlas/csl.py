@@ -1,6 +1,6 @@
 """CSL-JSON for reference managers (Zotero, pandoc/citeproc) and the whole-base JSON dump.
 
-``to_csl`` maps papers to CSL-JSON items (plain Unicode, no LaTeX): the item id is the paper
+``csl_items`` maps papers to CSL-JSON items (plain Unicode, no LaTeX): the item id is the paper
 id, so ``[@zou2023universal]`` cites the same paper in pandoc as ``\\cite{zou2023universal}``
 does in LaTeX. CSL has no "and others": a truncated author list is kept as given and the item
 says so in ``note``.
@@ -53,7 +53,7 @@ def to_csl_item(paper: Paper, venues: Mapping[str, Venue]) -> dict[str, Any]:
     return item
 
 
-def to_csl(venues: Mapping[str, Venue], papers: Iterable[Paper]) -> list[dict[str, Any]]:
+def csl_items(papers: Iterable[Paper], venues: Mapping[str, Venue]) -> list[dict[str, Any]]:
     return [to_csl_item(p, venues) for p in papers]
 
 
@@ -61,8 +61,9 @@ def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_csl(venues: Mapping[str, Venue], papers: Iterable[Paper]) -> str:
-    return dumps(to_csl(venues, papers))
+def to_csl(papers: Iterable[Paper], venues: Mapping[str, Venue]) -> str:
+    """The papers as CSL-JSON text (what ``export --format csl`` writes)."""
+    return dumps(csl_items(papers, venues))
 
 
 def dump_json(kb: KnowledgeBase) -> dict[str, Any]:

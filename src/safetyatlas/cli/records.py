@@ -49,8 +49,8 @@ def export(fmt: str, root: str, node: str | None, family: str | None, threat: st
       safetyatlas export csl --family vlm --from 2024 > vlm-2024.json
       safetyatlas export json -o safetyatlas.json
     """
-    from ..bibtex import write_bibtex
-    from ..csl import dump_json, dumps, write_csl
+    from ..bibtex import to_bibtex
+    from ..csl import dump_json, dumps, to_csl
     from ..selection import select
 
     kb, _ = load_or_fail(_root(root))
@@ -63,7 +63,7 @@ def export(fmt: str, root: str, node: str | None, family: str | None, threat: st
         papers = select(kb, node, family, threat, side, year_from, year_to)
         if not papers:
             click.echo("warning: no paper matches the selection", err=True)
-        text = write_bibtex(kb.venues, papers) if fmt == "bibtex" else write_csl(kb.venues, papers)
+        text = to_bibtex(papers, kb.venues) if fmt == "bibtex" else to_csl(papers, kb.venues)
         what = f"{len(papers)} paper(s)"
     if output is None:
         click.echo(text, nl=False)
