@@ -86,7 +86,9 @@ def run(site: Path, rounds: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog="Example:\n  python benchmarks/diagnose_explorer.py /tmp/kept/n20000/site", formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], epilog="Example:\n  python benchmarks/diagnose_explorer.py /tmp/kept/n20000/site", formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("site", type=Path, help="a built site/ folder (from benchmarks/run.py --keep)")
     ap.add_argument("--rounds", type=int, default=3, help="runs per variant (default: %(default)s)")
     args = ap.parse_args(argv)

@@ -133,8 +133,9 @@ def mkdocs_gc(root: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="Example:\n  python benchmarks/diagnose_stages.py /tmp/safetyatlas-bench-abcd/n20000")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog="Example:\n  python benchmarks/diagnose_stages.py /tmp/safetyatlas-bench-abcd/n20000"
+    )
     ap.add_argument("project", type=Path, help="a project folder kept by benchmarks/run.py --keep (holds papers/ and docs/generated/)")
     ap.add_argument("--mkdocs", action="store_true", help="also time MkDocs with and without the collector tuned (minutes at 20,000 papers)")
     args = ap.parse_args(argv)

@@ -100,12 +100,18 @@ def child_stages(root: Path, result: Path) -> None:
             files = generate(kb, config)
         with stage("write"):
             write_generated(config.docs_dir, files)
-    result.write_text(json.dumps({
-        "papers": len(kb.papers), "generated_files": len(files),
-        "generated_bytes": sum(len(t.encode("utf-8")) for t in files.values()),
-        "generated_in_memory_bytes": sum(sys.getsizeof(t) for t in files.values()),
-        "times": times, "peak_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-    }))
+    result.write_text(
+        json.dumps(
+            {
+                "papers": len(kb.papers),
+                "generated_files": len(files),
+                "generated_bytes": sum(len(t.encode("utf-8")) for t in files.values()),
+                "generated_in_memory_bytes": sum(sys.getsizeof(t) for t in files.values()),
+                "times": times,
+                "peak_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            }
+        )
+    )
 
 
 def child_build(root: Path, result: Path) -> None:
@@ -115,11 +121,17 @@ def child_build(root: Path, result: Path) -> None:
     say("    build_site (validate, generate, write, MkDocs)…")
     report = build_site(root, strict=True)
     say("    " + ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items()))
-    result.write_text(json.dumps({
-        "papers": report.papers, "files": report.files, "seconds": report.seconds,
-        "self_peak_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "children_peak_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
-    }))
+    result.write_text(
+        json.dumps(
+            {
+                "papers": report.papers,
+                "files": report.files,
+                "seconds": report.seconds,
+                "self_peak_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                "children_peak_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+            }
+        )
+    )
 
 
 def child_mkdocs(root: Path, site_dir: Path, result: Path) -> None:
@@ -426,11 +438,18 @@ def measure_explorer(site_dir: Path, papers: int) -> dict:
     frames = [s["frame"] for s in samples]
     updates = [s["update"] for s in samples]
     return {
-        "papers": papers, "ready_s": ready, "count_before": total, "count_after_query": narrowed,
-        "keystrokes": len(samples), "all_changed_count": all(s["changed"] for s in samples),
-        "update_ms_median": statistics.median(updates), "update_ms_max": max(updates),
-        "frame_ms_median": statistics.median(frames), "frame_ms_max": max(frames),
-        "per_keystroke_ms": breakdown["per_keystroke_ms"], "js_self_ms": breakdown["js_self_ms"],
+        "papers": papers,
+        "ready_s": ready,
+        "count_before": total,
+        "count_after_query": narrowed,
+        "keystrokes": len(samples),
+        "all_changed_count": all(s["changed"] for s in samples),
+        "update_ms_median": statistics.median(updates),
+        "update_ms_max": max(updates),
+        "frame_ms_median": statistics.median(frames),
+        "frame_ms_max": max(frames),
+        "per_keystroke_ms": breakdown["per_keystroke_ms"],
+        "js_self_ms": breakdown["js_self_ms"],
         "samples": samples,
     }
 
@@ -459,8 +478,11 @@ def explorer_breakdown(page, box) -> dict:
     profile = cdp.send("Profiler.stop")["profile"]
     after = metrics()
     keys = len(EXPLORER_QUERY)
-    per_key = {name: 1000 * (after[key] - before[key]) / keys for name, key in
-               (("script", "ScriptDuration"), ("style", "RecalcStyleDuration"), ("layout", "LayoutDuration"), ("all tasks", "TaskDuration")) if key in after}
+    per_key = {
+        name: 1000 * (after[key] - before[key]) / keys
+        for name, key in (("script", "ScriptDuration"), ("style", "RecalcStyleDuration"), ("layout", "LayoutDuration"), ("all tasks", "TaskDuration"))
+        if key in after
+    }
     self_us: dict[str, float] = {}
     nodes = {n["id"]: n for n in profile["nodes"]}
     for node_id, delta in zip(profile.get("samples", []), profile.get("timeDeltas", [])):
@@ -494,7 +516,11 @@ def search_index_parts(path: Path) -> dict[str, dict[str, float]]:
 
 def machine() -> dict:
     mem = next((int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpu = (
+        next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
     versions = {}
     for dist in ("mkdocs", "mkdocs-material", "pydantic", "Jinja2", "bibtexparser", "PyYAML", "playwright"):
         with contextlib.suppress(Exception):
@@ -509,8 +535,16 @@ def machine() -> dict:
         commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=30).stdout.strip()
         dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, timeout=30).stdout.strip()
         commit += " (with uncommitted changes)" if dirty else ""
-    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem / (1 << 30), 1), "python": platform.python_version(),
-            "platform": platform.platform(), "packages": versions, "chromium": chromium, "commit": commit}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem / (1 << 30), 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": versions,
+        "chromium": chromium,
+        "commit": commit,
+    }
 
 
 def bench_size(n: int, work: Path, seed: int, browser: bool, profile: bool, out_dir: Path, keep: bool = False) -> dict:
@@ -537,8 +571,9 @@ def bench_size(n: int, work: Path, seed: int, browser: bool, profile: bool, out_
     say("  MkDocs alone ('mkdocs build --strict', pages timed by kind) on the same generated docs…")
     env = dict(os.environ, SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "1735689600"))
     bare_file = work / f"n{n}-mkdocs.json"
-    bare_s, bare_rss = run_child([sys.executable, str(Path(__file__).resolve()), "--child-mkdocs", str(root), "--site", str(work / f"n{n}-bare"),
-                                  "--result", str(bare_file)], cwd=root, env=env, quiet=True)
+    bare_s, bare_rss = run_child(
+        [sys.executable, str(Path(__file__).resolve()), "--child-mkdocs", str(root), "--site", str(work / f"n{n}-bare"), "--result", str(bare_file)], cwd=root, env=env, quiet=True
+    )
     shutil.rmtree(work / f"n{n}-bare", ignore_errors=True)
     say(f"  MkDocs alone: {bare_s:.1f} s")
     ours = t["load"] + t["validate"] + t["generate"] + t["write"]
@@ -546,13 +581,29 @@ def bench_size(n: int, work: Path, seed: int, browser: bool, profile: bool, out_
     mkdocs_s = b["seconds"].get("mkdocs", 0.0)
     build_ours = total - mkdocs_s
     row = {
-        "papers": r["papers"], "synth_s": synth_s, "generated_files": r["generated_files"], "generated_mib": r["generated_bytes"] / MiB,
+        "papers": r["papers"],
+        "synth_s": synth_s,
+        "generated_files": r["generated_files"],
+        "generated_mib": r["generated_bytes"] / MiB,
         "generated_in_memory_mib": r["generated_in_memory_bytes"] / MiB,
-        "load_s": t["load"], "validate_s": t["validate"], "graph_s": t["graph"], "render_s": t["generate"] - t["graph"],
-        "generate_s": t["generate"], "write_s": t["write"], "ours_s": ours, "ours_peak_bytes": r["peak_bytes"],
-        "build_seconds": b["seconds"], "build_ours_s": build_ours, "mkdocs_s": mkdocs_s, "total_s": total, "build_wall_s": wall,
-        "bare_mkdocs_s": bare_s, "bare_mkdocs_peak_bytes": bare_rss,
-        "ours_papers_per_s": n / build_ours, "ours_share": build_ours / total, "ours_vs_bare_mkdocs": build_ours / bare_s,
+        "load_s": t["load"],
+        "validate_s": t["validate"],
+        "graph_s": t["graph"],
+        "render_s": t["generate"] - t["graph"],
+        "generate_s": t["generate"],
+        "write_s": t["write"],
+        "ours_s": ours,
+        "ours_peak_bytes": r["peak_bytes"],
+        "build_seconds": b["seconds"],
+        "build_ours_s": build_ours,
+        "mkdocs_s": mkdocs_s,
+        "total_s": total,
+        "build_wall_s": wall,
+        "bare_mkdocs_s": bare_s,
+        "bare_mkdocs_peak_bytes": bare_rss,
+        "ours_papers_per_s": n / build_ours,
+        "ours_share": build_ours / total,
+        "ours_vs_bare_mkdocs": build_ours / bare_s,
         "peak_bytes": max(b["self_peak_bytes"], b["children_peak_bytes"], child_rss),
         "search_index_bytes": (root / "site/search/search_index.json").stat().st_size,
         "explorer_json_bytes": (root / "docs/generated/explorer.json").stat().st_size,
@@ -655,10 +706,20 @@ def check_targets(results: dict) -> list[dict]:
         add(f"our stages, papers/s at N = {n:,}", f">= {OURS_PAPERS_PER_S:,}/s", f"{big['ours_papers_per_s']:,.0f}/s ({big['build_ours_s']:.1f} s)", big["ours_papers_per_s"] >= OURS_PAPERS_PER_S)
         add(f"our stages, share of the build at N = {n:,}", f"< {100 * OURS_SHARE:.0f}%", f"{100 * big['ours_share']:.1f}%", big["ours_share"] < OURS_SHARE)
         add(f"peak memory at N = {n:,}", f"< {PEAK_BYTES / MiB:,.0f} MiB", f"{big['peak_bytes'] / MiB:,.0f} MiB", big["peak_bytes"] < PEAK_BYTES)
-        add(f"search index per paper at N = {n:,}", f"< {SEARCH_INDEX_PER_PAPER / 1024:.0f} KB", f"{big['search_index_per_paper'] / 1024:.2f} KB", big["search_index_per_paper"] < SEARCH_INDEX_PER_PAPER)
+        add(
+            f"search index per paper at N = {n:,}",
+            f"< {SEARCH_INDEX_PER_PAPER / 1024:.0f} KB",
+            f"{big['search_index_per_paper'] / 1024:.2f} KB",
+            big["search_index_per_paper"] < SEARCH_INDEX_PER_PAPER,
+        )
         e = big.get("explorer")
         if e and "frame_ms_max" in e:
-            add(f"explorer per keystroke at N = {n:,} (max over {e['keystrokes']} keys)", f"< {KEYSTROKE_MS:.0f} ms", f"median {e['frame_ms_median']:.0f} ms, max {e['frame_ms_max']:.0f} ms", e["frame_ms_max"] < KEYSTROKE_MS)
+            add(
+                f"explorer per keystroke at N = {n:,} (max over {e['keystrokes']} keys)",
+                f"< {KEYSTROKE_MS:.0f} ms",
+                f"median {e['frame_ms_median']:.0f} ms, max {e['frame_ms_max']:.0f} ms",
+                e["frame_ms_max"] < KEYSTROKE_MS,
+            )
         else:
             add(f"explorer per keystroke at N = {n:,}", f"< {KEYSTROKE_MS:.0f} ms", (e or {}).get("error", "skipped"), None)
     if len(ns) >= 2:
@@ -681,8 +742,11 @@ def breakdowns(results: dict) -> str:
         return ""
     n = max(rows, key=int)
     big = rows[n]
-    out = [f"\nMkDocs alone, by kind of page, at N = {int(n):,} (Markdown -> HTML; theme template + search plugin + write):\n",
-           "| pages | count | Markdown (s) | template (s) | ms per page | Markdown (MiB) |", "|---|---:|---:|---:|---:|---:|"]
+    out = [
+        f"\nMkDocs alone, by kind of page, at N = {int(n):,} (Markdown -> HTML; theme template + search plugin + write):\n",
+        "| pages | count | Markdown (s) | template (s) | ms per page | Markdown (MiB) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for kind, p in sorted(big.get("mkdocs_by_page_kind", {}).items(), key=lambda kv: -(kv[1]["markdown_s"] + kv[1]["template_s"])):
         total = p["markdown_s"] + p["template_s"]
         out.append(f"| {kind} | {p['pages']:,} | {p['markdown_s']:.1f} | {p['template_s']:.1f} | {1000 * total / max(p['pages'], 1):.1f} | {p['markdown_bytes'] / MiB:.1f} |")
@@ -695,8 +759,10 @@ def breakdowns(results: dict) -> str:
     serve = results.get("real", {}).get("serve")
     if serve:
         md = ", ".join(f"{x:.2f}" for x in serve.get("markdown_written_s", []) if x is not None)
-        out.append(f"\nserve, real base: Markdown rewritten after {md} s; page served after {', '.join(f'{x:.2f}' for x in serve['trials_s'])} s; "
-                   f"{serve.get('regenerations_per_save', float('nan')):.1f} regenerations per save; first answer after {serve.get('startup_s', float('nan')):.1f} s")
+        out.append(
+            f"\nserve, real base: Markdown rewritten after {md} s; page served after {', '.join(f'{x:.2f}' for x in serve['trials_s'])} s; "
+            f"{serve.get('regenerations_per_save', float('nan')):.1f} regenerations per save; first answer after {serve.get('startup_s', float('nan')):.1f} s"
+        )
     return "\n".join(out)
 
 
@@ -708,8 +774,10 @@ def target_table(targets: list[dict]) -> str:
 
 def print_report(results: dict) -> None:
     m = results["machine"]
-    print(f"\nmachine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, MkDocs {m['packages'].get('mkdocs', '?')}, "
-          f"Material {m['packages'].get('mkdocs-material', '?')}; code at {m['commit'] or '?'}\n")
+    print(
+        f"\nmachine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, MkDocs {m['packages'].get('mkdocs', '?')}, "
+        f"Material {m['packages'].get('mkdocs-material', '?')}; code at {m['commit'] or '?'}\n"
+    )
     print(tables(results))
     print("\n¹ site.generate minus its build_graph (timed alone on the line above). The first five lines come from a child that runs our")
     print("  stages one by one; the build lines from a second child running site.build_site (what 'safetyatlas build' runs) from a clean")
@@ -726,8 +794,7 @@ def print_report(results: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="Example:\n  python benchmarks/run.py --quick --skip-serve")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog="Example:\n  python benchmarks/run.py --quick --skip-serve")
     ap.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated numbers of papers (default: %(default)s)")
     ap.add_argument("--quick", action="store_true", help=f"sizes {','.join(map(str, QUICK_SIZES))} only")
     ap.add_argument("--out", type=Path, default=HERE / "out" / "results.json", help="JSON results file (default: benchmarks/out/results.json)")

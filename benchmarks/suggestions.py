@@ -26,8 +26,10 @@ def main() -> None:
     for label, use in (("title and authors", False), ("title, summary and authors", True)):
         t0 = time.perf_counter()
         e = evaluate(kb, use_summaries=use)
-        print(f"{label:<28} papers {e.papers}: scope in top 3 {100 * e.scope_top3:.1f}%, subcategory in top 5 {100 * e.subcategory_top5:.1f}%, "
-              f"top 1 {100 * e.subcategory_top1:.1f}% ({time.perf_counter() - t0:.1f} s)")
+        print(
+            f"{label:<28} papers {e.papers}: scope in top 3 {100 * e.scope_top3:.1f}%, subcategory in top 5 {100 * e.subcategory_top5:.1f}%, "
+            f"top 1 {100 * e.subcategory_top1:.1f}% ({time.perf_counter() - t0:.1f} s)"
+        )
 
 
 if __name__ == "__main__":

@@ -67,10 +67,7 @@ _VERBS = (
     "Measuring Auditing Hardening Revisiting Characterizing Removing Purifying Steering Probing Quantifying"
 ).split()
 
-_NOUNS = (
-    "vulnerabilities risks failure modes attack surfaces safety guardrails alignment robustness behaviours "
-    "blind spots shortcuts trade-offs limits triggers leaks"
-).split()
+_NOUNS = ("vulnerabilities risks failure modes attack surfaces safety guardrails alignment robustness behaviours blind spots shortcuts trade-offs limits triggers leaks").split()
 
 _TECHNIQUES = (
     "Reinforcement Learning|Evolutionary Search|Representation Engineering|Adversarial Training|Prompt Optimization|"
@@ -84,8 +81,13 @@ _SUMMARY = (
     "This paper studies {what} and finds that {target} remain exposed even under strong defences.",
     "A systematic study of {what} across {n} {target}, with a public benchmark and code.",
 )
-_EFFECTS = ("raises the attack success rate by a wide margin", "cuts the attack success rate by half",
-            "transfers to closed models", "generalises to unseen threats", "runs an order of magnitude faster")
+_EFFECTS = (
+    "raises the attack success rate by a wide margin",
+    "cuts the attack success rate by half",
+    "transfers to closed models",
+    "generalises to unseen threats",
+    "runs an order of magnitude faster",
+)
 
 _YEARS = {2016: 1, 2017: 2, 2018: 3, 2019: 5, 2020: 8, 2021: 14, 2022: 40, 2023: 160, 2024: 330, 2025: 260, 2026: 40}
 _AUTHOR_COUNTS = {1: 3, 2: 20, 3: 60, 4: 80, 5: 105, 6: 85, 7: 60, 8: 60, 9: 40, 10: 45}
@@ -213,8 +215,7 @@ class _Synth:
         if representative and role == "background":
             role = "method"
         placed = {} if role == "background" else {"category": slot.category, "subcategory": slot.subcategory}  # context sits at its scope
-        return Classification(family=slot.family, threat=slot.threat, side=slot.side, role=role,
-                              section=self.rng.choice(slot.sections) if slot.sections else None, **placed)
+        return Classification(family=slot.family, threat=slot.threat, side=slot.side, role=role, section=self.rng.choice(slot.sections) if slot.sections else None, **placed)
 
     def random_slots(self) -> list[_Slot]:
         want = self.class_counts.pick(self.rng)
@@ -270,8 +271,13 @@ class _Synth:
                 return self.paper(None, slots, taken)
         venue = self.venues.pick(rng)
         data: dict = {
-            "id": pid, "title": title, "authors": authors, "authors_truncated": truncated, "year": year,
-            "venue": venue.id, "entry_type": venue.entry_type,
+            "id": pid,
+            "title": title,
+            "authors": authors,
+            "authors_truncated": truncated,
+            "year": year,
+            "venue": venue.id,
+            "entry_type": venue.entry_type,
             "classifications": tuple(self.classification(s, representative=pid_given) for s in slots),
             "added": _ADDED_FROM + dt.timedelta(days=rng.randrange(690)),
         }
@@ -335,4 +341,3 @@ def write_base(dest: Path, taxonomy_root: Path, n: int, seed: int = 0) -> int:
     """A knowledge base at ``dest``: ``taxonomy_root``'s taxonomy/ copied as is, ``n`` synthetic papers."""
     shutil.copytree(taxonomy_root / "taxonomy", dest / "taxonomy", dirs_exist_ok=True)
     return write_papers(dest, synth_papers(open_taxonomy(taxonomy_root), n, seed))
-

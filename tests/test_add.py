@@ -89,12 +89,23 @@ def test_dry_run_prints_and_writes_nothing(tree, tmp_path):
 DOI_CHAO = (FIXTURES / "minimal/papers/chao2023jailbreaking.yaml").read_text().replace('arxiv: "2310.08419"', 'arxiv: "2310.08419"\ndoi: 10.1000/Chao.2023')
 
 
-@pytest.mark.parametrize("entry, why, existing", [
-    ("@misc{a, title={Something else entirely}, author={Doe, J}, year=2023, eprint={2307.15043v2}, archivePrefix={arXiv}}", "same arXiv id 2307.15043", "zou2023universal"),
-    ("@article{a, title={Something else entirely}, author={Doe, J}, year=2023, journal={arXiv preprint}, doi={https://doi.org/10.1000/chao.2023}}", "same DOI 10.1000/chao.2023", "chao2023jailbreaking"),
-    ("@misc{a, title={Universal and transferable adversarial attacks on aligned language model}, author={Zou, A}, year=2023, howpublished={arXiv preprint}}", "near-identical title", "zou2023universal"),
-    ("@misc{a, title={Jailbreaking black-box large language models in twenty queries}, author={Chao, P}, year=2023, howpublished={arXiv preprint}}", "same title", "chao2023jailbreaking"),
-])
+@pytest.mark.parametrize(
+    "entry, why, existing",
+    [
+        ("@misc{a, title={Something else entirely}, author={Doe, J}, year=2023, eprint={2307.15043v2}, archivePrefix={arXiv}}", "same arXiv id 2307.15043", "zou2023universal"),
+        (
+            "@article{a, title={Something else entirely}, author={Doe, J}, year=2023, journal={arXiv preprint}, doi={https://doi.org/10.1000/chao.2023}}",
+            "same DOI 10.1000/chao.2023",
+            "chao2023jailbreaking",
+        ),
+        (
+            "@misc{a, title={Universal and transferable adversarial attacks on aligned language model}, author={Zou, A}, year=2023, howpublished={arXiv preprint}}",
+            "near-identical title",
+            "zou2023universal",
+        ),
+        ("@misc{a, title={Jailbreaking black-box large language models in twenty queries}, author={Chao, P}, year=2023, howpublished={arXiv preprint}}", "same title", "chao2023jailbreaking"),
+    ],
+)
 def test_duplicates_are_refused_naming_the_existing_record(tree, tmp_path, entry, why, existing):
     root = tree(files={"papers/chao2023jailbreaking.yaml": DOI_CHAO})
     before = papers(root)
@@ -310,8 +321,9 @@ def test_venue_option_overrides_the_bibtex(tree, tmp_path):
 def test_new_venue_is_added_in_the_same_validated_write(tree, tmp_path):
     root = tree()
     before = (root / "taxonomy" / "venues.yaml").read_text()
-    result = run(bib(tmp_path, QI.replace("{NeurIPS}", "{Journal of Invented Results}")), "--root", root, *FLAGS,
-                 "--new-venue", "Journal of Invented Results", "--venue-short", "JIR", "--venue-type", "journal")
+    result = run(
+        bib(tmp_path, QI.replace("{NeurIPS}", "{Journal of Invented Results}")), "--root", root, *FLAGS, "--new-venue", "Journal of Invented Results", "--venue-short", "JIR", "--venue-type", "journal"
+    )
     assert result.exit_code == 0, result.output
     venues = (root / "taxonomy" / "venues.yaml").read_text()
     assert "id: jir" in venues and "full_name: Journal of Invented Results" in venues and before != venues
@@ -431,17 +443,42 @@ def test_suggestions_cross_validate_on_a_base_of_clear_groups():
     from safetyatlas.suggest import evaluate
 
     topics = {"suffix": "gradient optimised adversarial suffix tokens", "roleplay": "role play persona story prompts"}
-    scope = Scope(family="llm", threat="jailbreak", side="attack", categories=(Category(id="all", name="All", basis="other", description="Jailbreak attacks of every kind.",
-                  subcategories=tuple(Subcategory(id=k, name=k, description=f"Attacks built from {v}.") for k, v in topics.items())),))
+    scope = Scope(
+        family="llm",
+        threat="jailbreak",
+        side="attack",
+        categories=(
+            Category(
+                id="all",
+                name="All",
+                basis="other",
+                description="Jailbreak attacks of every kind.",
+                subcategories=tuple(Subcategory(id=k, name=k, description=f"Attacks built from {v}.") for k, v in topics.items()),
+            ),
+        ),
+    )
     papers_ = {}
     for k, words in topics.items():
         for i in range(6):
             pid = f"doe202{i}{k}"
-            papers_[pid] = Paper(id=pid, title=f"{words.split()[i % 4].title()} {words} study {i}", authors=(Author(family="Doe"),), year=2020 + i,
-                                 classifications=(Classification(family="llm", threat="jailbreak", side="attack", category="all", subcategory=k),))
-    kb = KnowledgeBase(families={"llm": Family(id="llm", name="LLMs", short="LLM", description="Language models.")},
-                       threats={"jailbreak": Threat(id="jailbreak", name="Jailbreak", attack_name="Jailbreak attacks", description="Bypassing alignment.")},
-                       venues={"arxiv": Venue(id="arxiv", name="arXiv", full_name="arXiv", type="preprint")}, sections={}, scopes={scope.id: scope},
-                       benchmarks={}, groups={}, challenges={}, papers=papers_, origins={})
+            papers_[pid] = Paper(
+                id=pid,
+                title=f"{words.split()[i % 4].title()} {words} study {i}",
+                authors=(Author(family="Doe"),),
+                year=2020 + i,
+                classifications=(Classification(family="llm", threat="jailbreak", side="attack", category="all", subcategory=k),),
+            )
+    kb = KnowledgeBase(
+        families={"llm": Family(id="llm", name="LLMs", short="LLM", description="Language models.")},
+        threats={"jailbreak": Threat(id="jailbreak", name="Jailbreak", attack_name="Jailbreak attacks", description="Bypassing alignment.")},
+        venues={"arxiv": Venue(id="arxiv", name="arXiv", full_name="arXiv", type="preprint")},
+        sections={},
+        scopes={scope.id: scope},
+        benchmarks={},
+        groups={},
+        challenges={},
+        papers=papers_,
+        origins={},
+    )
     result = evaluate(kb, use_summaries=False)
     assert result.papers == 12 and result.subcategory_top1 == 1.0

@@ -27,5 +27,4 @@ def test_to_bibtex_and_from_bibtex_take_the_same_types_both_ways(tmp_path):
     text = safetyatlas.to_bibtex(papers, kb.venues)
     place = (Classification(family="llm", threat="jailbreak", side="attack", category="black-box", subcategory="llm-generated"),)
     back = [p.paper for p in safetyatlas.from_bibtex(text, kb.venues, place, added=dt.date(2025, 1, 1))]
-    assert [(p.id, p.title, p.year, p.venue, [a.family for a in p.authors]) for p in back] == \
-        [(p.id, p.title, p.year, p.venue, [a.family for a in p.authors]) for p in papers]
+    assert [(p.id, p.title, p.year, p.venue, [a.family for a in p.authors]) for p in back] == [(p.id, p.title, p.year, p.venue, [a.family for a in p.authors]) for p in papers]

@@ -39,15 +39,18 @@ def test_committed_results_name_every_target(run):
         assert f"| {t['target']} | {t['limit']} | {t['measured']} | **{t['status']}** |" in readme, t
 
 
-@pytest.mark.parametrize(("where", "value", "target"), [
-    (("sizes", "20000", "explorer", "frame_ms_max"), 150.0, "explorer per keystroke"),
-    (("sizes", "20000", "peak_bytes"), 1.5 * (1 << 30), "peak memory"),
-    (("sizes", "20000", "validate_cli", "median_s"), 3.5, "validate"),
-    (("sizes", "20000", "ours_share"), 0.2, "our stages, share of the build"),
-    (("sizes", "20000", "search_index_per_paper"), 4096, "search index per paper"),
-    (("real", "serve", "median_s"), 2.5, "serve: saved record -> refreshed page, real base"),
-    (("real", "validate_cli", "median_s"), 0.9, "validate, real base"),
-])
+@pytest.mark.parametrize(
+    ("where", "value", "target"),
+    [
+        (("sizes", "20000", "explorer", "frame_ms_max"), 150.0, "explorer per keystroke"),
+        (("sizes", "20000", "peak_bytes"), 1.5 * (1 << 30), "peak memory"),
+        (("sizes", "20000", "validate_cli", "median_s"), 3.5, "validate"),
+        (("sizes", "20000", "ours_share"), 0.2, "our stages, share of the build"),
+        (("sizes", "20000", "search_index_per_paper"), 4096, "search index per paper"),
+        (("real", "serve", "median_s"), 2.5, "serve: saved record -> refreshed page, real base"),
+        (("real", "validate_cli", "median_s"), 0.9, "validate, real base"),
+    ],
+)
 def test_a_missed_target_is_reported_as_missed(run, where, value, target):
     results = copy.deepcopy(RESULTS)
     node = results

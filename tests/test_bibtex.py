@@ -86,12 +86,15 @@ def test_special_characters_are_latex_encoded():
     assert f["author"] == r"Tram{\`e}r, Florian and Materzy{\'n}ska, Joanna and {OpenAI}"
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("GPT-4 Technical Report", "{GPT}-4 Technical Report"),
-    ("Jailbreaking LLMs via T2I and 3D models", "Jailbreaking {LLMs} via {T2I} and {3D} models"),
-    ("TrojLLM: A Black-Box Trojan Prompt Attack", "{TrojLLM}: A Black-Box Trojan Prompt Attack"),
-    ("Vision-Language Models are fine", "Vision-Language Models are fine"),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("GPT-4 Technical Report", "{GPT}-4 Technical Report"),
+        ("Jailbreaking LLMs via T2I and 3D models", "Jailbreaking {LLMs} via {T2I} and {3D} models"),
+        ("TrojLLM: A Black-Box Trojan Prompt Attack", "{TrojLLM}: A Black-Box Trojan Prompt Attack"),
+        ("Vision-Language Models are fine", "Vision-Language Models are fine"),
+    ],
+)
 def test_acronyms_are_protected_with_braces(title, expected):
     assert latex_title(title) == expected
 
@@ -168,7 +171,7 @@ def real():
     papers = list(kb.papers.values())
     parsed = []
     for start in range(0, len(papers), 500):  # in batches: one input is capped at 1 MiB
-        text = to_bibtex(papers[start:start + 500], kb.venues)
+        text = to_bibtex(papers[start : start + 500], kb.venues)
         parsed += from_bibtex(text, kb.venues, PLACE)  # an empty base: no id is taken
     return kb, {p.key: p for p in parsed}
 
@@ -235,14 +238,32 @@ def test_export_selection_to_a_file(tree, tmp_path):
 def test_full_export_compiles_with_bibtex_and_latex(tmp_path):
     kb, _ = open_base(ROOT)
     odd = Paper(
-        id="tramer2024odd", title="Tramèr & Co: 50% of GPT-4_mini {braces} #1 $5 ~x^2 A--B “quotes” Łódź Zając Þór \"safe\"",
-        authors=(Author(family="Tramèr", given="Florian"), Author(family="OpenAI")), authors_truncated=True,
-        year=2024, venue="tifs", entry_type="article", volume="19", pages="1-10", doi="10.1109/x_1", classifications=PLACE,
+        id="tramer2024odd",
+        title='Tramèr & Co: 50% of GPT-4_mini {braces} #1 $5 ~x^2 A--B “quotes” Łódź Zając Þór "safe"',
+        authors=(Author(family="Tramèr", given="Florian"), Author(family="OpenAI")),
+        authors_truncated=True,
+        year=2024,
+        venue="tifs",
+        entry_type="article",
+        volume="19",
+        pages="1-10",
+        doi="10.1109/x_1",
+        classifications=PLACE,
     )
     hostile = [  # unbalanced braces in every free field, an emoji, a CJK name, a DOI and URL at their limits
-        Paper(id="doe2024unbalanced", title="Unbalanced } brace { and }} more 😀", authors=(Author(family="李", given="雷"), Author(family="Doe {", given="J}")),
-              year=2024, venue="tifs", entry_type="article", volume="19 Suppl. 2", publisher="ACM } Press {", doi="10.1145/3(4)_5", url="https://example.org/a_(b)?q=1&r=%7D",
-              classifications=PLACE),
+        Paper(
+            id="doe2024unbalanced",
+            title="Unbalanced } brace { and }} more 😀",
+            authors=(Author(family="李", given="雷"), Author(family="Doe {", given="J}")),
+            year=2024,
+            venue="tifs",
+            entry_type="article",
+            volume="19 Suppl. 2",
+            publisher="ACM } Press {",
+            doi="10.1145/3(4)_5",
+            url="https://example.org/a_(b)?q=1&r=%7D",
+            classifications=PLACE,
+        ),
     ]
     (tmp_path / "refs.bib").write_text(to_bibtex([*kb.papers.values(), odd, *hostile], kb.venues), encoding="utf-8")
     (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n")

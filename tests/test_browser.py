@@ -162,6 +162,7 @@ def test_explorer_typing_and_deleting_match_a_fresh_load(page):
     Whatever path the keystrokes took, the count and the rows must equal a fresh page opened on
     the same query.
     """
+
     def view():
         rows = page.locator("#sa-explorer tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
         return explorer_count(page), rows
@@ -238,9 +239,21 @@ def test_explorer_downloads_bibtex_of_the_selection(page, kb):
 
 
 def test_every_main_page_loads_cleanly(page):
-    for path in ["", "generated/taxonomy/", "generated/taxonomy/llm/jailbreak/attack/", "generated/families/agent/",
-                 "generated/threats/jailbreak/", "generated/benchmarks/", "generated/challenges/", "generated/stats/",
-                 "generated/years/", "generated/venues/", "generated/authors/", "generated/recent/", "about/"]:
+    for path in [
+        "",
+        "generated/taxonomy/",
+        "generated/taxonomy/llm/jailbreak/attack/",
+        "generated/families/agent/",
+        "generated/threats/jailbreak/",
+        "generated/benchmarks/",
+        "generated/challenges/",
+        "generated/stats/",
+        "generated/years/",
+        "generated/venues/",
+        "generated/authors/",
+        "generated/recent/",
+        "about/",
+    ]:
         open_page(page, path)
         assert page.locator("h1").count() >= 1, path
 

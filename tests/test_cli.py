@@ -81,7 +81,8 @@ def test_validate_github_annotations_point_at_the_line(tree):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert "::error file=papers/chao2023jailbreaking.yaml,line=2,title=titel::unknown key 'titel'" in lines[1] or any(
-        line.startswith("::error file=papers/chao2023jailbreaking.yaml,line=2,title=titel::unknown key 'titel'") for line in lines), lines
+        line.startswith("::error file=papers/chao2023jailbreaking.yaml,line=2,title=titel::unknown key 'titel'") for line in lines
+    ), lines
 
 
 def test_validate_json_lists_every_problem(tree):
@@ -103,14 +104,15 @@ def test_github_annotation_escapes_its_properties():
 
 
 def test_the_code_passes_ruff():
-    """Lint in the test run (and so in CI): undefined names, unused variables and imports, syntax."""
+    """Lint and format in the test run (and so in CI): undefined names, unused variables and imports, syntax; ``ruff format``'s layout."""
     import shutil
     import subprocess
     import sys
 
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
-    result = subprocess.run([ruff, "check", "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run([ruff, *command, "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, f"ruff {' '.join(command)}: " + result.stdout + result.stderr
 
 
 def test_the_code_passes_mypy():

@@ -39,8 +39,16 @@ def test_arxiv_preprint_item(tree):
 
 def test_journal_article_item_is_plain_unicode():
     p = Paper(
-        id="tramer2024robust", title="Robust & fast: 50% of x_1", authors=(Author(family="Tramèr", given="Florian"), Author(family="OpenAI")),
-        year=2024, venue="tifs", entry_type="article", volume="19", number="2", pages="1-10", doi="10.1109/x",
+        id="tramer2024robust",
+        title="Robust & fast: 50% of x_1",
+        authors=(Author(family="Tramèr", given="Florian"), Author(family="OpenAI")),
+        year=2024,
+        venue="tifs",
+        entry_type="article",
+        volume="19",
+        number="2",
+        pages="1-10",
+        doi="10.1109/x",
         classifications=(Classification(family="llm"),),
     )
     item = to_csl_item(p, {"tifs": TIFS})

@@ -19,8 +19,11 @@ def test_back_links_and_matrix(tree):
 
 
 def test_sub_families_roll_up_into_their_parent(tree):
-    text = (tree() / "papers/chao2023jailbreaking.yaml").read_text().replace(
-        "    section: llm-jailbreak-attack\n", "    section: llm-jailbreak-attack\n  - family: llm-agent\n    section: agent-agentic-attacks-defenses\n")
+    text = (
+        (tree() / "papers/chao2023jailbreaking.yaml")
+        .read_text()
+        .replace("    section: llm-jailbreak-attack\n", "    section: llm-jailbreak-attack\n  - family: llm-agent\n    section: agent-agentic-attacks-defenses\n")
+    )
     kb, warnings = open_base(tree(files={"papers/chao2023jailbreaking.yaml": text}))
     assert any("not classified beyond family 'llm-agent'" in w.message for w in warnings)
     chao = kb.papers["chao2023jailbreaking"]

@@ -75,7 +75,8 @@ def hostile_site(tmp_path_factory):
     return root
 
 
-SCAN = """() => {
+SCAN = (
+    """() => {
   const mark = %r;
   const found = [];
   for (const el of document.querySelectorAll('*')) {
@@ -90,7 +91,9 @@ SCAN = """() => {
     if (tag === 'img' && (el.getAttribute('src') || '').includes(mark)) found.push('img ' + el.getAttribute('src'));
   }
   return found;
-}""" % MARK
+}"""
+    % MARK
+)
 
 
 @pytest.mark.browser
@@ -225,12 +228,15 @@ def test_a_symlinked_record_is_refused_and_not_read(tmp_path):
     assert "SECRET" not in result.output
 
 
-@pytest.mark.parametrize("name, message", [
-    ("papers/extra.yml", "record files end in '.yaml'"),
-    ("papers/UPPER.YAML", "record files end in '.yaml'"),
-    ("papers/sub/x2024y.yaml", "subfolder is not read"),
-    ("papers/.x2024y.yaml", "hidden file is not read"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("papers/extra.yml", "record files end in '.yaml'"),
+        ("papers/UPPER.YAML", "record files end in '.yaml'"),
+        ("papers/sub/x2024y.yaml", "subfolder is not read"),
+        ("papers/.x2024y.yaml", "hidden file is not read"),
+    ],
+)
 def test_files_the_loader_would_skip_are_reported(tree, name, message):
     root = tree(files={name: (ROOT / "tests/fixtures/minimal/papers/zou2023universal.yaml").read_text()})
     result = CliRunner().invoke(main, ["validate", "--strict", str(root)])

@@ -96,8 +96,11 @@ def test_import_is_idempotent(empty_base):
 def test_hand_edits_survive_and_force_rewrites_bibliography(empty_base):
     run_import(empty_base, SMALL)
     path = empty_base / "papers/zou2023universal.yaml"
-    edited = path.read_text().replace("title: Universal and", "title: Universal & hand-edited and").replace(
-        "  section: llm-jailbreak-attack", "  category: white-box\n  subcategory: gradient-based\n  section: llm-jailbreak-attack")
+    edited = (
+        path.read_text()
+        .replace("title: Universal and", "title: Universal & hand-edited and")
+        .replace("  section: llm-jailbreak-attack", "  category: white-box\n  subcategory: gradient-based\n  section: llm-jailbreak-attack")
+    )
     path.write_text(edited)
     plan = run_import(empty_base, SMALL)
     assert "zou2023universal" in plan.kept and path.read_text() == edited

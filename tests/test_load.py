@@ -25,7 +25,7 @@ def test_lines_of_nested_keys():
 
 
 def test_numbers_that_look_like_floats_stay_text():
-    data, _ = load.parse_text('arxiv: 2307.15040\nyear: 2023\nflag: true\nnone: null\n', "t.yaml")
+    data, _ = load.parse_text("arxiv: 2307.15040\nyear: 2023\nflag: true\nnone: null\n", "t.yaml")
     assert data == {"arxiv": "2307.15040", "year": 2023, "flag": True, "none": None}
 
 

@@ -32,11 +32,13 @@ EXTRA_THREAT = "- {id: unlearning, name: Machine unlearning, attack_name: Attack
 @pytest.fixture
 def base(tree):
     minimal = FIXTURES / "minimal" / "taxonomy"
-    return tree(files={
-        "taxonomy/sources.yaml": SOURCES,
-        "taxonomy/families.yaml": (minimal / "families.yaml").read_text() + EXTRA_FAMILY,
-        "taxonomy/threats.yaml": (minimal / "threats.yaml").read_text() + EXTRA_THREAT,
-    })
+    return tree(
+        files={
+            "taxonomy/sources.yaml": SOURCES,
+            "taxonomy/families.yaml": (minimal / "families.yaml").read_text() + EXTRA_FAMILY,
+            "taxonomy/threats.yaml": (minimal / "threats.yaml").read_text() + EXTRA_THREAT,
+        }
+    )
 
 
 def test_lmssp_entries_keep_the_facts_and_no_prose():
@@ -224,7 +226,10 @@ def test_an_unknown_source_is_a_clear_error(tree):
 def test_an_exclusion_holds_whatever_key_the_entry_is_found_by(base, tmp_path):
     """Recorded under the arXiv id the metadata gives, it still holds for a list entry that links elsewhere."""
     meta = tmp_path / "meta.jsonl"
-    meta.write_text((PEERS / "metadata.jsonl").read_text() + '{"arxiv": "2508.00009", "title": "Findings Paper on Invented Jailbreaks", "authors": ["Eve Example"], "submitted": "2025-08-01", "categories": [], "abstract": "x"}\n')
+    meta.write_text(
+        (PEERS / "metadata.jsonl").read_text()
+        + '{"arxiv": "2508.00009", "title": "Findings Paper on Invented Jailbreaks", "authors": ["Eve Example"], "submitted": "2025-08-01", "categories": [], "abstract": "x"}\n'
+    )
     (base / "taxonomy" / "exclusions.yaml").write_text("- {source: lm-ssp, key: '2508.00009', title: Findings Paper on Invented Jailbreaks, reason: out of scope for the test}\n")
     kb, _ = open_base(base)
     plan = plan_import(kb, "lm-ssp", parse_lmssp(PEERS / "lm-ssp"), metadata=read_metadata(meta))

@@ -49,6 +49,6 @@ def test_cite_keys_are_valid_ids_deterministic_and_never_taken(family, year, tit
 
 def test_cite_keys_of_known_papers():
     assert make_paper_id("Zou", 2023, "Universal and Transferable Adversarial Attacks on Aligned Language Models") == "zou2023universal"
-    assert make_paper_id("He", 2024, "What's in Your \"Safe\" Data?") == "he2024safe"
+    assert make_paper_id("He", 2024, 'What\'s in Your "Safe" Data?') == "he2024safe"
     assert make_paper_id("Tramèr", 2022, "Truth Serum") == "tramer2022truth"
     assert make_paper_id("Zou", 2023, "Universal", {"zou2023universal"}) == "zou2023universalb"

@@ -39,8 +39,11 @@ def test_suspicious_facts_are_warned_about(tree):
     chao = root / "papers" / "chao2023jailbreaking.yaml"
     text = chao.read_text()
     for other in ("a2023x", "b2023y", "c2023z"):
-        (root / "papers" / f"{other}.yaml").write_text(text.replace("id: chao2023jailbreaking", f"id: {other}").replace(
-            "title: Jailbreaking Black Box Large Language Models in Twenty Queries", f"title: Attacks on LLM Agents {other}").replace('arxiv: "2310.08419"\n', ''))
+        (root / "papers" / f"{other}.yaml").write_text(
+            text.replace("id: chao2023jailbreaking", f"id: {other}")
+            .replace("title: Jailbreaking Black Box Large Language Models in Twenty Queries", f"title: Attacks on LLM Agents {other}")
+            .replace('arxiv: "2310.08419"\n', "")
+        )
     chao.write_text(text.replace("Large Language Models", "llm"))
     _, warnings = open_base(root)
     messages = {(w.path, w.field): w.message for w in warnings}

@@ -74,15 +74,36 @@ def test_a_former_id_redirects_from_disk_too(tmp_path, monkeypatch):
 def test_every_page_kind_exists(built):
     root, report = built
     site = root / "site"
-    for path in ["index.html", "generated/matrix/index.html", "generated/explorer/index.html", "generated/taxonomy/index.html",
-                 "generated/families/llm/index.html", "generated/families/llm-agent/index.html", "generated/threats/jailbreak/index.html",
-                 "generated/taxonomy/llm/jailbreak/attack/index.html", "generated/taxonomy/llm/jailbreak/attack/black-box/index.html",
-                 "generated/taxonomy/llm/jailbreak/attack/black-box/llm-generated/index.html", "generated/papers/zou2023universal/index.html",
-                 "generated/benchmarks/index.html", "generated/benchmarks/advbench/index.html", "generated/challenges/index.html",
-                 "generated/years/2023/index.html", "generated/venues/arxiv/index.html", "generated/authors/z/index.html",
-                 "generated/stats/index.html", "generated/recent/index.html", "generated/feed.xml", "generated/explorer.json",
-                 "generated/bib/all.bib", "generated/bib/llm.jailbreak.attack.black-box.bib", "generated/charts/papers-per-year.svg",
-                 "about/index.html", "contributing/index.html", "data-model/index.html", "search/search_index.json"]:
+    for path in [
+        "index.html",
+        "generated/matrix/index.html",
+        "generated/explorer/index.html",
+        "generated/taxonomy/index.html",
+        "generated/families/llm/index.html",
+        "generated/families/llm-agent/index.html",
+        "generated/threats/jailbreak/index.html",
+        "generated/taxonomy/llm/jailbreak/attack/index.html",
+        "generated/taxonomy/llm/jailbreak/attack/black-box/index.html",
+        "generated/taxonomy/llm/jailbreak/attack/black-box/llm-generated/index.html",
+        "generated/papers/zou2023universal/index.html",
+        "generated/benchmarks/index.html",
+        "generated/benchmarks/advbench/index.html",
+        "generated/challenges/index.html",
+        "generated/years/2023/index.html",
+        "generated/venues/arxiv/index.html",
+        "generated/authors/z/index.html",
+        "generated/stats/index.html",
+        "generated/recent/index.html",
+        "generated/feed.xml",
+        "generated/explorer.json",
+        "generated/bib/all.bib",
+        "generated/bib/llm.jailbreak.attack.black-box.bib",
+        "generated/charts/papers-per-year.svg",
+        "about/index.html",
+        "contributing/index.html",
+        "data-model/index.html",
+        "search/search_index.json",
+    ]:
         assert (site / path).is_file(), path
     assert report.papers == 2
 

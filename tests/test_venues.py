@@ -36,13 +36,16 @@ def test_corpus_resolves_at_least_98_percent_and_never_wrongly(resolver):
     assert len(unresolved) <= 0.02 * len(CORPUS), unresolved
 
 
-@pytest.mark.parametrize("raw, year", [
-    ("32nd USENIX Security Symposium (USENIX Security 23)", 2023),
-    ("NeurIPS'25", 2025),
-    ("Findings of the Association for Computational Linguistics: EMNLP 2024", 2024),
-    ("Proceedings of the 41st International Conference on Machine Learning", None),
-    ("2022 IEEE Symposium on Security and Privacy (SP)", 2022),
-])
+@pytest.mark.parametrize(
+    "raw, year",
+    [
+        ("32nd USENIX Security Symposium (USENIX Security 23)", 2023),
+        ("NeurIPS'25", 2025),
+        ("Findings of the Association for Computational Linguistics: EMNLP 2024", 2024),
+        ("Proceedings of the 41st International Conference on Machine Learning", None),
+        ("2022 IEEE Symposium on Security and Privacy (SP)", 2022),
+    ],
+)
 def test_the_year_in_a_venue_string(resolver, raw, year):
     assert resolver.resolve(raw).year == year
 
@@ -67,12 +70,15 @@ def test_a_name_two_venues_share_resolves_to_neither():
     assert VenueResolver([a, b]).resolve("Alpha Conference").venue == a
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Proceedings of the 40th International Conference on Machine Learning", "International Conference on Machine Learning"),
-    ("The Twelfth International Conference on Learning Representations", "International Conference on Learning Representations"),
-    ("Thirty-seventh Conference on Neural Information Processing Systems", "Conference on Neural Information Processing Systems"),
-    ("IEEE S&P", "ieee s and p"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Proceedings of the 40th International Conference on Machine Learning", "International Conference on Machine Learning"),
+        ("The Twelfth International Conference on Learning Representations", "International Conference on Learning Representations"),
+        ("Thirty-seventh Conference on Neural Information Processing Systems", "Conference on Neural Information Processing Systems"),
+        ("IEEE S&P", "ieee s and p"),
+    ],
+)
 def test_venue_keys_ignore_ordinals_years_and_proceedings(a, b):
     assert venue_key(a) == venue_key(b)
 

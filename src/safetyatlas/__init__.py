@@ -13,20 +13,42 @@ __version__ = "0.1.0"
 
 _API = {
     # records and the knowledge base
-    "open_base": "pipeline", "KnowledgeBase": "kb", "assemble": "kb",
-    "Paper": "schema", "Author": "schema", "Classification": "schema", "Venue": "schema", "Scope": "schema",
-    "Diagnostic": "errors", "ValidationFailed": "errors", "SafetyAtlasError": "errors",
+    "open_base": "pipeline",
+    "KnowledgeBase": "kb",
+    "assemble": "kb",
+    "Paper": "schema",
+    "Author": "schema",
+    "Classification": "schema",
+    "Venue": "schema",
+    "Scope": "schema",
+    "Diagnostic": "errors",
+    "ValidationFailed": "errors",
+    "SafetyAtlasError": "errors",
     # one rule per concept
-    "VenueResolver": "venues", "Matcher": "matching", "paper_matcher": "matching", "identity": "people",
-    "find_arxiv": "ids", "normalise_arxiv": "ids", "normalise_doi": "ids", "make_paper_id": "ids",
-    "markdown_text": "escape", "html_text": "escape",
+    "VenueResolver": "venues",
+    "Matcher": "matching",
+    "paper_matcher": "matching",
+    "identity": "people",
+    "find_arxiv": "ids",
+    "normalise_arxiv": "ids",
+    "normalise_doi": "ids",
+    "make_paper_id": "ids",
+    "markdown_text": "escape",
+    "html_text": "escape",
     # formats, both ways
-    "to_bibtex": "bibtex", "from_bibtex": "bibtex",
+    "to_bibtex": "bibtex",
+    "from_bibtex": "bibtex",
     # contributing and importing
-    "plan_add": "adder", "run_add": "adder", "plan_import": "importing", "run_import": "importing", "ADAPTERS": "peerlists",
+    "plan_add": "adder",
+    "run_add": "adder",
+    "plan_import": "importing",
+    "run_import": "importing",
+    "ADAPTERS": "peerlists",
     "Suggester": "suggest",
     # the site
-    "build_site": "site", "generate": "site", "SiteConfig": "site",
+    "build_site": "site",
+    "generate": "site",
+    "SiteConfig": "site",
 }
 __all__ = sorted(_API) + ["__version__"]
 

@@ -40,6 +40,7 @@ from .pipeline import check_change, open_for_change
 from .writing import dump_paper, dump_yaml, record_data, write_files
 from .textnorm import normalise_title, squash_space
 
+
 @dataclass
 class AddPlan:
     files: dict[str, str] = field(default_factory=dict)
@@ -63,8 +64,7 @@ def classification(family: str, threat: str | None = None, side: str | None = No
         raise UsageProblem(f"--{first['loc'][0]} {first.get('input')!r} is not valid: use lower-case words joined by hyphens, as in taxonomy/") from None
 
 
-def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, path: str = "<stdin>", day: dt.date | None = None,
-             venue: Venue | None = None, merge: bool = False) -> AddPlan:
+def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, path: str = "<stdin>", day: dt.date | None = None, venue: Venue | None = None, merge: bool = False) -> AddPlan:
     """The records to create for every entry of ``text``, or every problem that stops them.
 
     ``venue`` (from ``--venue`` or ``--new-venue``) is the venue of every entry, whatever its
@@ -93,8 +93,15 @@ def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, pa
             if item.paper is not None:
                 after, conflicts = merge_into(kb.papers[pid], item.paper, venues)
                 plan.diffs[pid] = _diff(kb.papers[pid], after)
-            plan.problems.append(Diagnostic(path, item.line, "", f"'{item.title}' is already in the base: {duplicate.describe(label)}",
-                                            "run again with --merge to add this classification and fill what the record lacks (the diff is shown above)"))
+            plan.problems.append(
+                Diagnostic(
+                    path,
+                    item.line,
+                    "",
+                    f"'{item.title}' is already in the base: {duplicate.describe(label)}",
+                    "run again with --merge to add this classification and fill what the record lacks (the diff is shown above)",
+                )
+            )
             continue
         plan.problems.extend(item.problems)
         if duplicate:
@@ -179,8 +186,19 @@ def _label(kb: KnowledgeBase, pid: str) -> str:
     return f"{origin.path if origin else paper_path(pid)} ({pid})"
 
 
-def run_add(root: Path, text: str, classification: Classification, *, path: str = "<stdin>", dry_run: bool = False, merge: bool = False,
-            venue: str | None = None, new_venue_name: str | None = None, new_venue_short: str | None = None, new_venue_type: str = "conference") -> AddPlan:
+def run_add(
+    root: Path,
+    text: str,
+    classification: Classification,
+    *,
+    path: str = "<stdin>",
+    dry_run: bool = False,
+    merge: bool = False,
+    venue: str | None = None,
+    new_venue_name: str | None = None,
+    new_venue_short: str | None = None,
+    new_venue_type: str = "conference",
+) -> AddPlan:
     """Plan, validate the whole base with the new records in it, then write all of them or none."""
     kb, checked = open_for_change(root)
     forced = None
@@ -244,15 +262,13 @@ def fetch(url: str, *, service: str, what: str, fallback: str, timeout: float = 
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ImportProblem(
-            f"cannot reach the {service} to fetch {what} ({reason}); you seem to be offline. "
-            f"Save the BibTeX from {fallback} to a file and run 'safetyatlas add FILE' instead"
+            f"cannot reach the {service} to fetch {what} ({reason}); you seem to be offline. Save the BibTeX from {fallback} to a file and run 'safetyatlas add FILE' instead"
         ) from None
 
 
 def fetch_arxiv(ident: str, *, timeout: float = 10.0) -> bytes:
     """The arXiv API's Atom answer for one identifier."""
-    return fetch(ARXIV_API.format(urllib.parse.quote(ident)), service="arXiv API", what=ident,
-                 fallback=f"https://arxiv.org/abs/{ident} ('Export BibTeX Citation')", timeout=timeout)
+    return fetch(ARXIV_API.format(urllib.parse.quote(ident)), service="arXiv API", what=ident, fallback=f"https://arxiv.org/abs/{ident} ('Export BibTeX Citation')", timeout=timeout)
 
 
 @dataclass(frozen=True)
@@ -308,8 +324,7 @@ def doi_id(text: str) -> str:
 
 def fetch_crossref(doi: str, *, timeout: float = 10.0) -> bytes:
     """Crossref's JSON record for one DOI."""
-    return fetch(CROSSREF_API.format(urllib.parse.quote(doi, safe="/")), service="Crossref API", what=f"DOI {doi}",
-                 fallback=f"https://doi.org/{doi} (the publisher's 'Cite' button)", timeout=timeout)
+    return fetch(CROSSREF_API.format(urllib.parse.quote(doi, safe="/")), service="Crossref API", what=f"DOI {doi}", fallback=f"https://doi.org/{doi} (the publisher's 'Cite' button)", timeout=timeout)
 
 
 def crossref_bibtex(answer: bytes | str, doi: str) -> str:

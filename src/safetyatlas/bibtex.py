@@ -51,9 +51,14 @@ logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)  # it logs e
 def _decoder() -> LatexNodes2Text:
     context = latex2text.get_default_latex_context_db().filter_context()
     context.add_context_category(
-        "safetyatlas-braces", prepend=True,
-        macros=[latex2text.MacroTextSpec("textbraceleft", "{"), latex2text.MacroTextSpec("textbraceright", "}"),
-                latex2text.MacroTextSpec("textasciicircum", "^"), latex2text.MacroTextSpec("textasciitilde", "~")],
+        "safetyatlas-braces",
+        prepend=True,
+        macros=[
+            latex2text.MacroTextSpec("textbraceleft", "{"),
+            latex2text.MacroTextSpec("textbraceright", "}"),
+            latex2text.MacroTextSpec("textasciicircum", "^"),
+            latex2text.MacroTextSpec("textasciitilde", "~"),
+        ],
     )
     return LatexNodes2Text(latex_context=context, strict_latex_spaces=True)
 
@@ -102,6 +107,7 @@ def _latex_char(char: str) -> str:
         return encoded
     return "\\ensuremath{\\langle}\\texttt{U+%04X}\\ensuremath{\\rangle}" % ord(char)
 
+
 def is_acronym(word: str) -> bool:
     """A word whose case a style must not change: a capital after its first character."""
     return any(c.isupper() for c in word[1:])
@@ -111,7 +117,7 @@ def latex_title(title: str) -> str:
     """LaTeX for a title, with every acronym-like word protected by braces (``{GPT}-4``)."""
     out, end = [], 0
     for m in _WORD.finditer(title):
-        out.append(latex(title[end:m.start()]))
+        out.append(latex(title[end : m.start()]))
         word = latex(m.group())
         out.append(f"{{{word}}}" if is_acronym(m.group()) else word)
         end = m.end()
@@ -228,8 +234,13 @@ def to_bibtex(papers: Iterable[Paper], venues: Mapping[str, Venue]) -> str:
 # Accents that exist only in the T1 font encoding (``\k{a}`` for ą): a document still on LaTeX's
 # default OT1 would stop at them. The preamble gives each a fallback that OT1 can print (the bare
 # letter); under T1 the real accent is used, since a default never replaces an encoding's own.
-_T1_ONLY = {"\\k": "\\ProvideTextCommandDefault{\\k}[1]{#1}", "\\dh": "\\ProvideTextCommandDefault{\\dh}{d}", "\\DH": "\\ProvideTextCommandDefault{\\DH}{D}",
-            "\\th": "\\ProvideTextCommandDefault{\\th}{th}", "\\TH": "\\ProvideTextCommandDefault{\\TH}{Th}"}
+_T1_ONLY = {
+    "\\k": "\\ProvideTextCommandDefault{\\k}[1]{#1}",
+    "\\dh": "\\ProvideTextCommandDefault{\\dh}{d}",
+    "\\DH": "\\ProvideTextCommandDefault{\\DH}{D}",
+    "\\th": "\\ProvideTextCommandDefault{\\th}{th}",
+    "\\TH": "\\ProvideTextCommandDefault{\\TH}{Th}",
+}
 _T1_USE = re.compile("(" + "|".join(map(re.escape, _T1_ONLY)) + ")(?![A-Za-z])")
 
 
@@ -250,9 +261,20 @@ class Parsed:
 
 
 ENTRY_TYPES = {
-    "inproceedings": "inproceedings", "conference": "inproceedings", "article": "article", "misc": "misc",
-    "online": "misc", "preprint": "misc", "unpublished": "misc", "electronic": "misc", "techreport": "techreport",
-    "report": "techreport", "phdthesis": "phdthesis", "thesis": "phdthesis", "book": "book", "incollection": "incollection",
+    "inproceedings": "inproceedings",
+    "conference": "inproceedings",
+    "article": "article",
+    "misc": "misc",
+    "online": "misc",
+    "preprint": "misc",
+    "unpublished": "misc",
+    "electronic": "misc",
+    "techreport": "techreport",
+    "report": "techreport",
+    "phdthesis": "phdthesis",
+    "thesis": "phdthesis",
+    "book": "book",
+    "incollection": "incollection",
 }
 VERBATIM = ("doi", "url", "eprint", "archiveprefix", "eprinttype")
 
@@ -379,7 +401,9 @@ def _failed(block: ParsingFailedBlock, path: str, line: int) -> Diagnostic:
     return Diagnostic(path, line, "", f"malformed BibTeX in the {first} block starting here: {squash_space(reason)}", "check for a missing '}' or ',' in this entry")
 
 
-def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], classifications: tuple[Classification, ...], taken: set[str], path: str, added: dt.date | None, forced: Venue | None = None) -> Parsed:
+def _paper(
+    entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], classifications: tuple[Classification, ...], taken: set[str], path: str, added: dt.date | None, forced: Venue | None = None
+) -> Parsed:
     line = (entry.start_line or 0) + 1
     lines: dict[str, int] = entry.get_parser_metadata("lines") or {}
     problems: list[Diagnostic] = []
@@ -426,8 +450,11 @@ def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], cla
         venue = venues.get("arxiv")
     elif venue is None and match is not None:
         closest = ", ".join(f"'{v.id}' ({v.name})" for v in match.candidates)
-        problem(cast(str, container_key), f"unknown venue '{raw}'" + (f"; closest known: {closest}" if closest else ""),  # a match was looked up in that field
-                "say which venue it is with --venue ID, or add it with --new-venue \"Full Name\" --venue-short NAME --venue-type TYPE")
+        problem(
+            cast(str, container_key),
+            f"unknown venue '{raw}'" + (f"; closest known: {closest}" if closest else ""),  # a match was looked up in that field
+            'say which venue it is with --venue ID, or add it with --new-venue "Full Name" --venue-short NAME --venue-type TYPE',
+        )
     elif venue is None:
         problem("", f"entry '{entry.key}' names no venue (no booktitle, journal or howpublished)", "the record will have no venue; add one to the BibTeX if the paper has one", "warning")
     if venue is not None and match is not None and match.year and year and match.year != year and venue.id != "arxiv":
@@ -443,12 +470,22 @@ def _paper(entry: Entry, lookup: VenueResolver, venues: Mapping[str, Venue], cla
 
     pid = _paper_id(entry.key, authors, cast(int, year), cast(str, title), taken)  # without either, an error was reported and returned above
     data = {
-        "id": pid, "title": title, "authors": authors, "authors_truncated": truncated, "year": year,
-        "venue": venue.id if venue else None, "entry_type": entry_type,
-        "volume": value("volume"), "number": value("number"),
+        "id": pid,
+        "title": title,
+        "authors": authors,
+        "authors_truncated": truncated,
+        "year": year,
+        "venue": venue.id if venue else None,
+        "entry_type": entry_type,
+        "volume": value("volume"),
+        "number": value("number"),
         "pages": re.sub(r"[-–]+", "-", value("pages") or "") or None,
-        "publisher": value("publisher"), "arxiv": arxiv, "doi": doi, "url": url,
-        "classifications": classifications, "added": added,
+        "publisher": value("publisher"),
+        "arxiv": arxiv,
+        "doi": doi,
+        "url": url,
+        "classifications": classifications,
+        "added": added,
     }
     fields = {"id": "", "authors": "author", "authors_truncated": "author", "arxiv": "eprint", "entry_type": ""}
     try:
@@ -516,11 +553,13 @@ def _paper_id(key: str, authors: tuple[Author, ...], year: int, title: str, take
         return key
     return make_paper_id(authors[0].family, year, title, taken)
 
+
 def describe_entries(text: str) -> list[dict]:
     """Title, abstract and author names of every entry of ``text``, decoded; for suggestions."""
     library = bibtexparser.parse_string(text[:MAX_INPUT], parse_stack=_parse_stack())
     out = []
     for entry in library.entries:
+
         def get(key: str) -> str:
             f = entry.get(key)
             return unlatex(f.value) if f is not None and isinstance(f.value, str) and len(f.value) <= MAX_FIELD else ""

@@ -118,9 +118,7 @@ def cache_file(root: Path) -> Path | None:
 
 
 def _valid(entries: object) -> bool:
-    return isinstance(entries, dict) and all(
-        isinstance(k, bytes) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], dict) for k, v in entries.items()
-    )
+    return isinstance(entries, dict) and all(isinstance(k, bytes) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], dict) for k, v in entries.items())
 
 
 def enabled() -> bool:

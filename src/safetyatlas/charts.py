@@ -11,6 +11,8 @@ SIDES = {"Attack": "#b71c1c", "Defense": "#2e7d32"}  # as the matrix colours att
 
 def _colour(names: Sequence[str], j: int) -> str:
     return SIDES.get(names[j], PALETTE[j % 2]) if j < len(names) else PALETTE[j % 2]
+
+
 FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif' font-size='12'"
 
 
@@ -67,8 +69,10 @@ def _horizontal(labels: Sequence[str], series: Sequence[Sequence[int]], names: S
 
 
 def _head(width: float, height: float, title: str) -> str:
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width:.0f} {height:.0f}' width='{width:.0f}' height='{height:.0f}' role='img' aria-label='{escape(title)}'>\n"
-            f"<rect width='100%' height='100%' fill='#fff'/>\n<text x='12' y='20' {FONT} font-weight='bold' fill='#222'>{escape(title)}</text>")
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width:.0f} {height:.0f}' width='{width:.0f}' height='{height:.0f}' role='img' aria-label='{escape(title)}'>\n"
+        f"<rect width='100%' height='100%' fill='#fff'/>\n<text x='12' y='20' {FONT} font-weight='bold' fill='#222'>{escape(title)}</text>"
+    )
 
 
 def _legend(names: Sequence[str], x: float, y: float) -> list[str]:

@@ -20,8 +20,13 @@ from .kb import KnowledgeBase
 from .schema import SCHEMA_VERSION, Paper, Venue
 
 CSL_TYPES = {
-    "inproceedings": "paper-conference", "article": "article-journal", "misc": "article", "techreport": "report",
-    "phdthesis": "thesis", "book": "book", "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "article": "article-journal",
+    "misc": "article",
+    "techreport": "report",
+    "phdthesis": "thesis",
+    "book": "book",
+    "incollection": "chapter",
 }
 
 

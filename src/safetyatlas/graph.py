@@ -94,9 +94,18 @@ def build_graph(kb: KnowledgeBase) -> Graph:
     for pid in title_rank:  # title order, so each year's list comes out sorted
         for node in kb.papers[pid].subcategory_nodes:
             by_year[node][kb.papers[pid].year].append(pid)
-    return Graph(freeze(by_node), freeze(introduced), freeze(used), freeze(cited), dict(sorted(matrix.items())), people_of,
-                 {k: tuple(v) for k, v in papers_of.items()}, benchmarks_of, title_rank,
-                 {node: {y: tuple(v) for y, v in years.items()} for node, years in by_year.items()})
+    return Graph(
+        freeze(by_node),
+        freeze(introduced),
+        freeze(used),
+        freeze(cited),
+        dict(sorted(matrix.items())),
+        people_of,
+        {k: tuple(v) for k, v in papers_of.items()},
+        benchmarks_of,
+        title_rank,
+        {node: {y: tuple(v) for y, v in years.items()} for node, years in by_year.items()},
+    )
 
 
 def related_papers(kb: KnowledgeBase, graph: Graph, paper: Paper, limit: int = 10) -> tuple[str, ...]:
@@ -257,7 +266,12 @@ def chart_data(kb: KnowledgeBase, graph: Graph) -> list[ChartData]:
     return [
         ChartData("papers-per-year", "Papers per year", year_labels, (tuple(years.get(int(y), 0) for y in year_labels),)),
         ChartData("papers-per-family", "Papers per model family", tuple(f.short for f in top), (tuple(len(graph.papers_by_node.get(f.id, ())) for f in top),)),
-        ChartData("papers-per-threat", "Papers per threat type", tuple(t.name for t in threats),
-                  (tuple(len(graph.papers_by_node.get(f"{t.id}.attack", ())) for t in threats), tuple(len(graph.papers_by_node.get(f"{t.id}.defense", ())) for t in threats)),
-                  ("Attack", "Defense"), horizontal=True),
+        ChartData(
+            "papers-per-threat",
+            "Papers per threat type",
+            tuple(t.name for t in threats),
+            (tuple(len(graph.papers_by_node.get(f"{t.id}.attack", ())) for t in threats), tuple(len(graph.papers_by_node.get(f"{t.id}.defense", ())) for t in threats)),
+            ("Attack", "Defense"),
+            horizontal=True,
+        ),
     ]

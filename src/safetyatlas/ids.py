@@ -21,9 +21,7 @@ _ARXIV_BODY = r"(?:0[0-9]|1[0-4])[0-9]{2}\.[0-9]{4}|(?:1[5-9]|[2-9][0-9])[0-9]{2
 ARXIV_PATTERN = rf"^(?:{_ARXIV_BODY})$"
 """New-style arXiv identifiers (``0704.0001`` to ``1412.9999`` with four digits after the dot, five since
 ``1501.00001``) or old-style (``cs/0112017``), without version. ``2402.1557`` is a five-digit id cut short."""
-_ARXIV_IN_TEXT = re.compile(
-    rf"(?:\barxiv(?:\s+preprint)?\s*:?\s*(?:arxiv\s*:\s*)?|arxiv\.org/(?:abs|pdf)/|\babs/)({_ARXIV_BODY})(?![0-9])(?:v[0-9]+)?", re.I
-)
+_ARXIV_IN_TEXT = re.compile(rf"(?:\barxiv(?:\s+preprint)?\s*:?\s*(?:arxiv\s*:\s*)?|arxiv\.org/(?:abs|pdf)/|\babs/)({_ARXIV_BODY})(?![0-9])(?:v[0-9]+)?", re.I)
 _ARXIV_BARE = re.compile(rf"^(?:arxiv:)?\s*({_ARXIV_BODY})(?:v[0-9]+)?$", re.I)
 
 
@@ -129,10 +127,7 @@ def slugify(text: str) -> str:
 
 
 # Words skipped when picking the "first significant title word" of a cite key.
-STOP_WORDS = frozenset(
-    "a an the on of in for to and or with from by via at as is are be do does can how what when why "
-    "towards toward into your you we our not all its it this that".split()
-)
+STOP_WORDS = frozenset("a an the on of in for to and or with from by via at as is are be do does can how what when why towards toward into your you we our not all its it this that".split())
 
 
 def make_paper_id(family_name: str, year: int, title: str, taken: "set[str] | frozenset[str]" = frozenset()) -> str:

@@ -61,16 +61,30 @@ OUT_OF_SCOPE: dict[str, dict[str, str]] = {
 """Topics of a list that are outside the survey's scope, with the reason recorded for each entry."""
 
 _TOPIC_THREAT = {
-    "safety/jailbreak": "jailbreak", "safety/prompt_injection": "prompt-injection", "security/poison_&_backdoor": "backdoor",
-    "security/adversarial_examples": "adversarial", "privacy/membership_inference_attacks": "membership-inference",
-    "privacy/data_reconstruction": "data-extraction", "privacy/model_extraction": "model-extraction",
-    "privacy/watermark_&_copyright": "ip-protection", "privacy/unlearning": "unlearning", "unlearning": "unlearning",
+    "safety/jailbreak": "jailbreak",
+    "safety/prompt_injection": "prompt-injection",
+    "security/poison_&_backdoor": "backdoor",
+    "security/adversarial_examples": "adversarial",
+    "privacy/membership_inference_attacks": "membership-inference",
+    "privacy/data_reconstruction": "data-extraction",
+    "privacy/model_extraction": "model-extraction",
+    "privacy/watermark_&_copyright": "ip-protection",
+    "privacy/unlearning": "unlearning",
+    "unlearning": "unlearning",
     "safety/alignment": "safety-alignment",
     # llm-sp
-    "vulnerabilities/prompt-injection": "prompt-injection", "vulnerabilities/jailbreak": "jailbreak", "vulnerabilities/privacy": "data-extraction",
-    "vulnerabilities/adversarial-attacks-robustness": "adversarial", "vulnerabilities/poisoning-backdoor": "backdoor", "vulnerabilities/fine-tuning": "jailbreak",
-    "defenses/against-jailbreak-prompt-injection": "jailbreak", "defenses/robustness": "adversarial", "defenses/privacy": "data-extraction",
-    "defenses/poisoning-backdoor": "backdoor", "defenses/fine-tuning": "jailbreak", "alignment-safety": "safety-alignment",
+    "vulnerabilities/prompt-injection": "prompt-injection",
+    "vulnerabilities/jailbreak": "jailbreak",
+    "vulnerabilities/privacy": "data-extraction",
+    "vulnerabilities/adversarial-attacks-robustness": "adversarial",
+    "vulnerabilities/poisoning-backdoor": "backdoor",
+    "vulnerabilities/fine-tuning": "jailbreak",
+    "defenses/against-jailbreak-prompt-injection": "jailbreak",
+    "defenses/robustness": "adversarial",
+    "defenses/privacy": "data-extraction",
+    "defenses/poisoning-backdoor": "backdoor",
+    "defenses/fine-tuning": "jailbreak",
+    "alignment-safety": "safety-alignment",
 }
 
 
@@ -128,8 +142,7 @@ class ImportPlan:
         return self.papers - len(self.new) - len(self.updated) - len(self.excluded) - self.skipped - len(self.pending)
 
 
-def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, metadata: Mapping[str, dict] | None = None,
-                force: bool = False, day: dt.date | None = None) -> ImportPlan:
+def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, metadata: Mapping[str, dict] | None = None, force: bool = False, day: dt.date | None = None) -> ImportPlan:
     from .importer import today
 
     day = day or today()
@@ -186,7 +199,11 @@ def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, met
         arxiv = first.arxiv or (m["arxiv"] if m else None)
         venue = match.venue if match and match.venue else (kb.venues.get("arxiv") if arxiv else None)
         if match is not None and match.venue is None:
-            plan.problems.append(Diagnostic(f"{source}:{first.path}", first.line, "venue", f"unknown venue '{venue_text}' for '{first.title}'; filed as arXiv", "add the venue or an alias to taxonomy/venues.yaml", "warning"))
+            plan.problems.append(
+                Diagnostic(
+                    f"{source}:{first.path}", first.line, "venue", f"unknown venue '{venue_text}' for '{first.title}'; filed as arXiv", "add the venue or an alias to taxonomy/venues.yaml", "warning"
+                )
+            )
         year = (match.year if match and match.venue and match.year else None) or _arxiv_year(arxiv) or first.year
         if year is None:
             plan.pending.append((first, "no year"))
@@ -195,10 +212,19 @@ def plan_import(kb: KnowledgeBase, source: str, entries: list[ListEntry], *, met
         pid = make_paper_id(authors[0].family, year, title, taken)
         taken.add(pid)
         data = {
-            "id": pid, "title": title, "authors": authors, "year": year,
-            "venue": venue.id if venue else None, "entry_type": venue.entry_type if venue else "misc",
-            "arxiv": arxiv, "doi": first.doi, "url": first.url if not (arxiv or first.doi) else None, "code": code,
-            "classifications": (placement(group),), "listed_in": (source,), "added": day,
+            "id": pid,
+            "title": title,
+            "authors": authors,
+            "year": year,
+            "venue": venue.id if venue else None,
+            "entry_type": venue.entry_type if venue else "misc",
+            "arxiv": arxiv,
+            "doi": first.doi,
+            "url": first.url if not (arxiv or first.doi) else None,
+            "code": code,
+            "classifications": (placement(group),),
+            "listed_in": (source,),
+            "added": day,
         }
         paper = Paper.model_validate({k: v for k, v in data.items() if v is not None})
         plan.new.append(paper)
@@ -223,8 +249,7 @@ def _differences(before: Paper, after: Paper) -> list[str]:
     return [k for k in Paper.model_fields if getattr(before, k) != getattr(after, k)]
 
 
-def run_import(root: Path, source: str, folder: Path, *, metadata: Iterable[Path] = (), force: bool = False, dry_run: bool = False,
-               only: Iterable[str] | None = None) -> ImportPlan:
+def run_import(root: Path, source: str, folder: Path, *, metadata: Iterable[Path] = (), force: bool = False, dry_run: bool = False, only: Iterable[str] | None = None) -> ImportPlan:
     """Parse ``folder`` with the source's adapter, plan, validate the base as it would be, write all or nothing.
 
     ``only``: keys (arXiv ids, ``doi:...`` or ``title:...``) of the entries to import; the rest of the

@@ -180,8 +180,14 @@ class _Checks:
         self.by_kind = by_kind
         self.incomplete = incomplete
         self.tables: dict[str, Mapping[str, object]] = {
-            "family": kb.families, "threat": kb.threats, "venue": kb.venues, "section": kb.sections,
-            "benchmark": kb.benchmarks, "challenge-group": kb.groups, "paper": kb.papers, "source": kb.sources,
+            "family": kb.families,
+            "threat": kb.threats,
+            "venue": kb.venues,
+            "section": kb.sections,
+            "benchmark": kb.benchmarks,
+            "challenge-group": kb.groups,
+            "paper": kb.papers,
+            "source": kb.sources,
         }
 
     def run(self) -> list[Diagnostic]:
@@ -242,9 +248,19 @@ class _Checks:
                         if "paper" in self.incomplete:
                             continue
                         if pid not in kb.papers:
-                            yield rec.at(loc + ("representative", k), f"categories[{i}].subcategories[{j}].representative[{k}]", f"unknown paper '{pid}'", did_you_mean(pid, kb.papers) or "use the id of a paper in papers/")
+                            yield rec.at(
+                                loc + ("representative", k),
+                                f"categories[{i}].subcategories[{j}].representative[{k}]",
+                                f"unknown paper '{pid}'",
+                                did_you_mean(pid, kb.papers) or "use the id of a paper in papers/",
+                            )
                         elif pid not in members:
-                            yield rec.at(loc + ("representative", k), f"categories[{i}].subcategories[{j}].representative[{k}]", f"paper '{pid}' is not classified under {node_id(s.id, c.id, sub.id)}", "classify it there or name another paper")
+                            yield rec.at(
+                                loc + ("representative", k),
+                                f"categories[{i}].subcategories[{j}].representative[{k}]",
+                                f"paper '{pid}' is not classified under {node_id(s.id, c.id, sub.id)}",
+                                "classify it there or name another paper",
+                            )
 
     def sections(self) -> Iterable[Diagnostic]:
         for rec, sec in self.records("section", Section):
@@ -269,7 +285,9 @@ class _Checks:
                 if self.incomplete & {"family", "threat", "scope"}:
                     break
                 if kb.node_kind(ref) is None:
-                    yield rec.at(("concerns", i), f"concerns[{i}]", f"'{ref}' is not a taxonomy node", did_you_mean(ref, kb.all_node_ids()) or "name a family, threat, scope (family.threat.side) or category")
+                    yield rec.at(
+                        ("concerns", i), f"concerns[{i}]", f"'{ref}' is not a taxonomy node", did_you_mean(ref, kb.all_node_ids()) or "name a family, threat, scope (family.threat.side) or category"
+                    )
             for i, pid in enumerate(ch.papers):
                 yield from self.ref(rec, ("papers", i), pid, "paper")
 
@@ -328,13 +346,23 @@ class _Checks:
             return
         cat = kb.category(c.scope, c.category)
         if cat is None:
-            yield rec.at(base + ("category",), f"classifications[{i}].category", f"category '{c.category}' does not belong to {c.scope}", did_you_mean(c.category, [x.id for x in scope.categories]) or f"use one of: {', '.join(x.id for x in scope.categories)}")
+            yield rec.at(
+                base + ("category",),
+                f"classifications[{i}].category",
+                f"category '{c.category}' does not belong to {c.scope}",
+                did_you_mean(c.category, [x.id for x in scope.categories]) or f"use one of: {', '.join(x.id for x in scope.categories)}",
+            )
             return
         if c.subcategory is None:
             yield rec.at(base, f"classifications[{i}]", f"not classified below {c.scope}.{c.category}", "add 'subcategory:'", "warning")
         elif kb.subcategory(c.scope, c.category, c.subcategory) is None:
             names = [s.id for s in cat.subcategories]
-            yield rec.at(base + ("subcategory",), f"classifications[{i}].subcategory", f"subcategory '{c.subcategory}' does not belong to {c.scope}.{c.category}", did_you_mean(c.subcategory, names) or f"use one of: {', '.join(names)}")
+            yield rec.at(
+                base + ("subcategory",),
+                f"classifications[{i}].subcategory",
+                f"subcategory '{c.subcategory}' does not belong to {c.scope}.{c.category}",
+                did_you_mean(c.subcategory, names) or f"use one of: {', '.join(names)}",
+            )
 
     def authors(self) -> Iterable[Diagnostic]:
         """A listed variant spelling in a record, and likely split identities (people.py)."""
@@ -349,8 +377,13 @@ class _Checks:
         for rare, common, shared, pid in likely_split(self.kb.papers.values(), self.kb.people):
             rec = self.by_kind["paper"][pid]
             i = next(j for j, a in enumerate(self.kb.papers[pid].authors) if a == rare)
-            yield rec.at(("authors", i), f"authors[{i}]", f"'{rare.display}' may be the same person as '{common.display}' ({shared} co-authors in common)",
-                         "if so, use one spelling and list the other as a variant in taxonomy/people.yaml; if not, list the namesake under distinct_from there", "warning")
+            yield rec.at(
+                ("authors", i),
+                f"authors[{i}]",
+                f"'{rare.display}' may be the same person as '{common.display}' ({shared} co-authors in common)",
+                "if so, use one spelling and list the other as a variant in taxonomy/people.yaml; if not, list the namesake under distinct_from there",
+                "warning",
+            )
 
     def facts(self) -> Iterable[Diagnostic]:
         """Facts that are likely wrong: a preprint dated away from its arXiv id; LaTeX in a title; an acronym lost its capitals."""
@@ -361,12 +394,20 @@ class _Checks:
         known = {w for w, n in words.items() if w.isupper() and n >= 3 and n > words[w.capitalize()]}
         for rec, p in self.records("paper", Paper):
             if p.arxiv and p.venue in (None, "arxiv") and (m := re.match(r"^([0-9]{2})[0-9]{2}\.", p.arxiv)) and abs(p.year - (2000 + int(m.group(1)))) > 1:
-                yield rec.at(("year",), "year", f"{p.year} is far from the arXiv id {p.arxiv} (20{m.group(1)}) of this preprint", "a preprint's year is its first arXiv version's; or give the published venue", "warning")
+                yield rec.at(
+                    ("year",),
+                    "year",
+                    f"{p.year} is far from the arXiv id {p.arxiv} (20{m.group(1)}) of this preprint",
+                    "a preprint's year is its first arXiv version's; or give the published venue",
+                    "warning",
+                )
             if latex := LATEX_MARKUP.search(p.title):
                 yield rec.at(("title",), "title", f"the title holds LaTeX markup ({latex.group()})", "write it as plain text: quotes as \" and ', no $, no \\commands", "warning")
             lowered = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title) if w.islower() and w.upper() in known})
             if lowered:
-                yield rec.at(("title",), "title", f"{', '.join(lowered)} is written in capitals in other titles ({', '.join(w.upper() for w in lowered)})", "write the title in its published casing", "warning")
+                yield rec.at(
+                    ("title",), "title", f"{', '.join(lowered)} is written in capitals in other titles ({', '.join(w.upper() for w in lowered)})", "write the title in its published casing", "warning"
+                )
 
     def exclusions(self) -> Iterable[Diagnostic]:
         for rec, exclusion in self.records("exclusion", Exclusion):
@@ -391,7 +432,9 @@ class _Checks:
                     if value in first and first[value] is not rec:
                         other = first[value]
                         field = {"arXiv id": "arxiv", "DOI": "doi", "title": "title"}[what]
-                        yield rec.at((field,), field, f"same {what} as paper '{other.model.id}' ({other.raw.path}:{other.raw.line_of((field,))})", "merge the two records into one, keeping every classification")
+                        yield rec.at(
+                            (field,), field, f"same {what} as paper '{other.model.id}' ({other.raw.path}:{other.raw.line_of((field,))})", "merge the two records into one, keeping every classification"
+                        )
                     else:
                         first[value] = rec
 

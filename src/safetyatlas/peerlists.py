@@ -95,10 +95,24 @@ def parse_lmssp(folder: Path) -> list[ListEntry]:
             venue = next((b for b in badges if _VENUE_BADGE.match(b)), None)
             code = _GITHUB.search(rest)
             arxiv, doi, url = _links(m.group("link"))
-            entries.append(ListEntry(
-                "lm-ssp", rel, n, _clean_title(m.group("title")), topic, url, arxiv, doi, code.group(1).rstrip("/") if code else None,
-                venue, int(m.group(1)), int(m.group(2)), (), badges,
-            ))
+            entries.append(
+                ListEntry(
+                    "lm-ssp",
+                    rel,
+                    n,
+                    _clean_title(m.group("title")),
+                    topic,
+                    url,
+                    arxiv,
+                    doi,
+                    code.group(1).rstrip("/") if code else None,
+                    venue,
+                    int(m.group(1)),
+                    int(m.group(2)),
+                    (),
+                    badges,
+                )
+            )
     return entries
 
 
@@ -129,10 +143,22 @@ def parse_jailbreak_list(folder: Path) -> list[ListEntry]:
         arxiv, doi, url = _links(paper) if paper else (None, None, None)
         when = re.match(r"(\d{4})\.(\d{2})", cells[0])
         venue = squash_space(cells[2]) or None
-        entries.append(ListEntry(
-            "jailbreak-list", "README.md", n, title, topic, url, arxiv, doi, code.rstrip("/") if code else None,
-            None if venue in (None, "arXiv", "arxiv", "Arxiv") else venue, int(when.group(1)) if when else None, int(when.group(2)) if when else None,
-        ))
+        entries.append(
+            ListEntry(
+                "jailbreak-list",
+                "README.md",
+                n,
+                title,
+                topic,
+                url,
+                arxiv,
+                doi,
+                code.rstrip("/") if code else None,
+                None if venue in (None, "arXiv", "arxiv", "Arxiv") else venue,
+                int(when.group(1)) if when else None,
+                int(when.group(2)) if when else None,
+            )
+        )
     return entries
 
 
@@ -174,8 +200,23 @@ def parse_unlearning_list(folder: Path) -> list[ListEntry]:
                 c = re.search(r"https://github\.com/[^)\s]+", d)
                 code = c.group().rstrip("/") if c else None
         arxiv, doi, url = _links(m.group("link"))
-        entries.append(ListEntry("unlearning-list", "README.md", n, _clean_title(m.group("title")), "surveys" if topic.casefold().startswith("surveys") else "unlearning", url, arxiv, doi, code,
-                                 None if (venue or "").casefold() in ("", "arxiv") else venue, year, month, authors))
+        entries.append(
+            ListEntry(
+                "unlearning-list",
+                "README.md",
+                n,
+                _clean_title(m.group("title")),
+                "surveys" if topic.casefold().startswith("surveys") else "unlearning",
+                url,
+                arxiv,
+                doi,
+                code,
+                None if (venue or "").casefold() in ("", "arxiv") else venue,
+                year,
+                month,
+                authors,
+            )
+        )
     return entries
 
 
@@ -203,10 +244,23 @@ def parse_openredteaming(folder: Path) -> list[ListEntry]:
             section = next((name for at, name in reversed(headings) if at < m.start()), "")
             arxiv, doi, url = _links(m.group("link"))
             authors = tuple(a.strip() for a in m.group("authors").split(",") if a.strip() and a.strip().casefold() not in ("et al.", "others"))
-            entries.append(ListEntry(
-                "openredteaming", str(path.relative_to(folder)), text.count("\n", 0, m.start()) + 1, _clean_title(m.group("title")),
-                f"{theme}/{section}" if section else theme, url, arxiv, doi, None, None, int(m.group("year")), None, authors,
-            ))
+            entries.append(
+                ListEntry(
+                    "openredteaming",
+                    str(path.relative_to(folder)),
+                    text.count("\n", 0, m.start()) + 1,
+                    _clean_title(m.group("title")),
+                    f"{theme}/{section}" if section else theme,
+                    url,
+                    arxiv,
+                    doi,
+                    None,
+                    None,
+                    int(m.group("year")),
+                    None,
+                    authors,
+                )
+            )
     return entries
 
 
@@ -256,8 +310,23 @@ def parse_arxiv_digest(path: Path) -> list[ListEntry]:
             continue
         m = json.loads(line)
         when = re.match(r"(\d{4})-(\d{2})", m.get("submitted") or "")
-        entries.append(ListEntry("arxiv-digest", path.name, n, squash_space(m["title"]), "digest", None, m["arxiv"], None, None, None,
-                                 int(when.group(1)) if when else None, int(when.group(2)) if when else None, tuple(m.get("authors") or ())))
+        entries.append(
+            ListEntry(
+                "arxiv-digest",
+                path.name,
+                n,
+                squash_space(m["title"]),
+                "digest",
+                None,
+                m["arxiv"],
+                None,
+                None,
+                None,
+                int(when.group(1)) if when else None,
+                int(when.group(2)) if when else None,
+                tuple(m.get("authors") or ()),
+            )
+        )
     return entries
 
 

@@ -165,8 +165,18 @@ class Planner:
     # --- pages ---------------------------------------------------------------------
 
     def plan(self) -> list[Page]:
-        pages: list[Page] = [self.home(), self.matrix(), self.taxonomy_index(), self.benchmarks_index(), self.challenges(),
-                             self.years_index(), self.venues_index(), self.stats(), self.recent(), self.explorer()]
+        pages: list[Page] = [
+            self.home(),
+            self.matrix(),
+            self.taxonomy_index(),
+            self.benchmarks_index(),
+            self.challenges(),
+            self.years_index(),
+            self.venues_index(),
+            self.stats(),
+            self.recent(),
+            self.explorer(),
+        ]
         pages += [self.family(f) for f in self.kb.families]
         pages += [self.threat(t) for t in self.kb.threats]
         for s in self.kb.scopes.values():
@@ -183,8 +193,7 @@ class Planner:
             for c in s.categories:
                 pages += [self.moved(urls.node(node_id(s.id, old)), urls.node(node_id(s.id, c.id)), c.name) for old in c.former_ids]
                 for sub in c.subcategories:
-                    pages += [self.moved(urls.node(node_id(s.id, old) if "." in old else node_id(s.id, c.id, old)), urls.node(node_id(s.id, c.id, sub.id)), sub.name)
-                              for old in sub.former_ids]
+                    pages += [self.moved(urls.node(node_id(s.id, old) if "." in old else node_id(s.id, c.id, old)), urls.node(node_id(s.id, c.id, sub.id)), sub.name) for old in sub.former_ids]
         return pages
 
     def moved(self, path: str, target: str, title: str) -> Page:
@@ -230,8 +239,14 @@ class Planner:
             for tid, name in columns:
                 counts = [self.graph.matrix.get((f.id, tid, side), 0) for side in ("attack", "defense")]
                 links = [Link(str(n), self.explorer_link(src, family=f.id, threat=tid, side=side)) if n else None for n, side in zip(counts, ("attack", "defense"))]
-                cells.append({"attack": links[0], "defense": links[1], "level": heat_level(sum(counts)),
-                              "title": f"{f.name}, {name}: {counted(counts[0], 'attack paper')}, {counted(counts[1], 'defense paper')}"})
+                cells.append(
+                    {
+                        "attack": links[0],
+                        "defense": links[1],
+                        "level": heat_level(sum(counts)),
+                        "title": f"{f.name}, {name}: {counted(counts[0], 'attack paper')}, {counted(counts[1], 'defense paper')}",
+                    }
+                )
             rows.append({"family": Link(f.short, urls.rel(urls.family(f.id), src)), "name": f.name, "cells": cells})
         headers = [{"short": self.kb.threats[tid].short or name, "name": name, "url": urls.rel(urls.threat(tid), src)} for tid, name in columns]
         return Page(src, "matrix.md.j2", {"headers": headers, "rows": rows}, "Matrix")
@@ -267,13 +282,29 @@ class Planner:
                 by_year.append({"year": r.year, "papers": []})
             by_year[-1]["papers"].append(r)
         children_label = {"Model family": "Sub-families and threats", "Threat": "Model family and side", "Scope": "Category", "Category": "Subcategory"}.get(kind, "")
-        return Page(path, "node.md.j2", {
-            "title": title, "kind": kind, "children_label": children_label, "node_id": nid, "description": description, "crumbs": crumbs,
-            "children": children, "papers": rows, "by_year": by_year, "total": len(ids),
-            "context": self.rows(context, path, None),
-            "limit": LIST_LIMIT, "explorer": self.explorer_link(path, **query), "bib": urls.rel(urls.bib(nid), path),
-            "representative": [], **(extra or {}),
-        }, title)
+        return Page(
+            path,
+            "node.md.j2",
+            {
+                "title": title,
+                "kind": kind,
+                "children_label": children_label,
+                "node_id": nid,
+                "description": description,
+                "crumbs": crumbs,
+                "children": children,
+                "papers": rows,
+                "by_year": by_year,
+                "total": len(ids),
+                "context": self.rows(context, path, None),
+                "limit": LIST_LIMIT,
+                "explorer": self.explorer_link(path, **query),
+                "bib": urls.rel(urls.bib(nid), path),
+                "representative": [],
+                **(extra or {}),
+            },
+            title,
+        )
 
     def family(self, fid: str) -> Page:
         kb = self.kb
@@ -294,8 +325,9 @@ class Planner:
         kb = self.kb
         t = kb.threats[tid]
         path = urls.threat(tid)
-        children = [Child(f"{kb.families[s.family].short}: {self.side_label(tid, s.side)}", urls.rel(urls.node(s.id), path), len(self.papers_under(s.id)))
-                    for s in kb.scopes.values() if s.threat == tid]
+        children = [
+            Child(f"{kb.families[s.family].short}: {self.side_label(tid, s.side)}", urls.rel(urls.node(s.id), path), len(self.papers_under(s.id))) for s in kb.scopes.values() if s.threat == tid
+        ]
         return self.node_page(path, t.name, "Threat", tid, t.description, self.home_crumbs(path), children, {"threat": tid})
 
     def scope(self, sid: str) -> Page:
@@ -325,8 +357,17 @@ class Planner:
         path = urls.node(nid)
         crumbs = self.crumbs(Classification(family=s.family, threat=s.threat, side=s.side, category=cid, subcategory=subid), path)[:-1]
         reps = [self.row(r, path) for r in sub.representative]
-        return self.node_page(path, sub.name, "Subcategory", nid, sub.description, crumbs, [],
-                              {"family": s.family, "threat": s.threat, "side": s.side, "category": node_id(sid, cid), "subcategory": nid}, {"representative": reps})
+        return self.node_page(
+            path,
+            sub.name,
+            "Subcategory",
+            nid,
+            sub.description,
+            crumbs,
+            [],
+            {"family": s.family, "threat": s.threat, "side": s.side, "category": node_id(sid, cid), "subcategory": nid},
+            {"representative": reps},
+        )
 
     def paper(self, p: Paper) -> Page:
         kb = self.kb
@@ -352,12 +393,19 @@ class Planner:
         used = [Link(kb.benchmarks[b].name, urls.rel(urls.benchmark(b), path)) for b in p.evaluates_on]
         related = self.rows(related_papers(kb, self.graph, p), path)
         ctx = {
-            "paper": p, "authors": authors, "crumbs": classes[0]["crumbs"] if classes else [], "truncated": p.authors_truncated,
+            "paper": p,
+            "authors": authors,
+            "crumbs": classes[0]["crumbs"] if classes else [],
+            "truncated": p.authors_truncated,
             "venue": venue.full_name if venue and not venue.full_name.casefold().startswith(venue.name.casefold()) else "",
             "venue_short": venue.name if venue else "",
             "venue_url": urls.rel(urls.venue(venue.id), path) if venue else "",
             "year_url": urls.rel(urls.year(p.year), path),
-            "links": links, "classifications": classes, "introduces": bench, "evaluates_on": used, "related": related,
+            "links": links,
+            "classifications": classes,
+            "introduces": bench,
+            "evaluates_on": used,
+            "related": related,
             "bibtex": self.bibtex.get(p.id, ""),
             "edit_url": f"{self.info.edit_base}papers/{p.id}.yaml" if self.info.edit_base else "",
         }
@@ -428,8 +476,19 @@ class Planner:
         for y, ids in self.by_year().items():
             path = urls.year(y)
             ordered = sorted(ids, key=lambda i: self.kb.papers[i].title.lower())
-            pages.append(Page(path, "paper-list.md.j2", {"title": f"Papers from {y}", "crumbs": [Link("Years", urls.rel(urls.PAGES["years"], path))],
-                                                          "papers": self.rows(ordered, path, None), "explorer": self.explorer_link(path, **{"from": str(y), "to": str(y)})}, str(y)))
+            pages.append(
+                Page(
+                    path,
+                    "paper-list.md.j2",
+                    {
+                        "title": f"Papers from {y}",
+                        "crumbs": [Link("Years", urls.rel(urls.PAGES["years"], path))],
+                        "papers": self.rows(ordered, path, None),
+                        "explorer": self.explorer_link(path, **{"from": str(y), "to": str(y)}),
+                    },
+                    str(y),
+                )
+            )
         return pages
 
     def by_venue(self) -> dict[str, list[str]]:
@@ -442,8 +501,11 @@ class Planner:
     def venues_index(self) -> Page:
         src = urls.PAGES["venues"]
         counts = self.by_venue()
-        items = [Child(f"{v.name} — {v.full_name}" if v.full_name != v.name else v.name, urls.rel(urls.venue(v.id), src), len(counts.get(v.id, [])), v.type)
-                 for v in sorted(self.kb.venues.values(), key=lambda v: (-len(counts.get(v.id, [])), v.name.lower())) if counts.get(v.id)]
+        items = [
+            Child(f"{v.name} — {v.full_name}" if v.full_name != v.name else v.name, urls.rel(urls.venue(v.id), src), len(counts.get(v.id, [])), v.type)
+            for v in sorted(self.kb.venues.values(), key=lambda v: (-len(counts.get(v.id, [])), v.name.lower()))
+            if counts.get(v.id)
+        ]
         return Page(src, "list-index.md.j2", {"title": "Papers by venue", "items": items}, "Venues")
 
     def venue_pages(self) -> list[Page]:
@@ -452,9 +514,19 @@ class Planner:
             v = self.kb.venues[vid]
             path = urls.venue(vid)
             ordered = sorted(ids, key=lambda i: (-self.kb.papers[i].year, self.kb.papers[i].title.lower()))
-            pages.append(Page(path, "paper-list.md.j2", {"title": f"{v.name}: {v.full_name}" if v.name != v.full_name else v.name,
-                                                          "crumbs": [Link("Venues", urls.rel(urls.PAGES["venues"], path))],
-                                                          "papers": self.rows(ordered, path, None), "explorer": self.explorer_link(path, venue=vid)}, v.name))
+            pages.append(
+                Page(
+                    path,
+                    "paper-list.md.j2",
+                    {
+                        "title": f"{v.name}: {v.full_name}" if v.name != v.full_name else v.name,
+                        "crumbs": [Link("Venues", urls.rel(urls.PAGES["venues"], path))],
+                        "papers": self.rows(ordered, path, None),
+                        "explorer": self.explorer_link(path, venue=vid),
+                    },
+                    v.name,
+                )
+            )
         return pages
 
     def author_pages(self) -> list[Page]:
@@ -474,16 +546,23 @@ class Planner:
                 ordered = sorted(ids, key=lambda i: (-self.kb.papers[i].year, self.kb.papers[i].title.lower()))
                 entries.append({"name": author_key(fam, given), "anchor": author_anchor(fam, given), "papers": self.rows(ordered, path, None)})
             nav = [Link(l.upper() if l != "other" else "Other", urls.rel(urls.authors(l), path)) for l in letters]
-            pages.append(Page(path, "authors.md.j2", {"letter": letter.upper() if letter != "other" else "Other", "entries": entries, "nav": nav,
-                                                      "crumbs": [Link("Authors", urls.rel(index_src, path))]}, f"Authors: {letter.upper()}"))
+            pages.append(
+                Page(
+                    path,
+                    "authors.md.j2",
+                    {"letter": letter.upper() if letter != "other" else "Other", "entries": entries, "nav": nav, "crumbs": [Link("Authors", urls.rel(index_src, path))]},
+                    f"Authors: {letter.upper()}",
+                )
+            )
         return pages
 
     def stats(self) -> Page:
         charts = []
         for c in chart_data(self.kb, self.graph):
             first = "Threat" if c.horizontal else "Year" if c.name == "papers-per-year" else "Model family"
-            charts.append({"name": c.name, "title": c.title, "header": [first, *(c.names or ("Papers",))],
-                           "rows": [[label, *(str(values[i]) for values in c.series)] for i, label in enumerate(c.labels)]})
+            charts.append(
+                {"name": c.name, "title": c.title, "header": [first, *(c.names or ("Papers",))], "rows": [[label, *(str(values[i]) for values in c.series)] for i, label in enumerate(c.labels)]}
+            )
         return Page(urls.PAGES["stats"], "stats.md.j2", {"charts": charts, "counts": self.counts()}, "Statistics")
 
     def recent(self, limit: int = 50) -> Page:
@@ -497,12 +576,17 @@ class Planner:
     def explorer(self) -> Page:
         src = urls.PAGES["explorer"]
         d = self.info.directory_urls
-        return Page(src, "explorer.md.j2", {"index": urls.href(f"{urls.GENERATED}/explorer.json", src, d), "script": urls.href(f"{urls.GENERATED}/explorer-data.js", src, d),
-                                           "all_bib": urls.href(f"{urls.GENERATED}/explorer-bib.js", src, d),
-                                           "taxonomy": urls.href(urls.PAGES["taxonomy"], src, d)}, "Paper explorer")
-
-
-
+        return Page(
+            src,
+            "explorer.md.j2",
+            {
+                "index": urls.href(f"{urls.GENERATED}/explorer.json", src, d),
+                "script": urls.href(f"{urls.GENERATED}/explorer-data.js", src, d),
+                "all_bib": urls.href(f"{urls.GENERATED}/explorer-bib.js", src, d),
+                "taxonomy": urls.href(urls.PAGES["taxonomy"], src, d),
+            },
+            "Paper explorer",
+        )
 
 
 def plan_pages(kb: KnowledgeBase, graph: Graph, bibtex: Mapping[str, str], info: SiteInfo = SiteInfo()) -> list[Page]:

@@ -13,7 +13,6 @@ from .textnorm import counted
 from .planner import Page
 
 
-
 def front_matter_text(text: object) -> str:
     """A value the theme prints as HTML (``title:``), inside double quotes in YAML front matter."""
     return json.dumps(html_text(text), ensure_ascii=False)[1:-1]

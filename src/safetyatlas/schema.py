@@ -224,7 +224,8 @@ class Subcategory(Model):
     description: Text
     representative: tuple[PaperId, ...] = ()
     former_ids: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?$")], ...] = Field(
-        default=(), description="Subcategories merged into this one: a sibling's id, or 'category.subcategory' from another category of the scope; their pages redirect here")
+        default=(), description="Subcategories merged into this one: a sibling's id, or 'category.subcategory' from another category of the scope; their pages redirect here"
+    )
 
 
 class Category(Model):
@@ -385,7 +386,4 @@ RecordModel = Union[Family, Threat, Venue, Source, Exclusion, Person, Section, S
 
 Record = Annotated[RecordModel, Field(discriminator="kind")]
 
-MODELS: dict[str, type[RecordModel]] = {
-    m.model_fields["kind"].default: m
-    for m in (Family, Threat, Venue, Source, Exclusion, Person, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper)
-}
+MODELS: dict[str, type[RecordModel]] = {m.model_fields["kind"].default: m for m in (Family, Threat, Venue, Source, Exclusion, Person, Section, Scope, Benchmark, ChallengeGroup, Challenge, Paper)}

@@ -26,10 +26,7 @@ def select(
     """The papers that match, in the base's order (by id); raises ``UsageProblem`` on an unknown name."""
     want = _criteria(kb, node, family, threat, side)
     return [
-        p for p in kb.papers.values()
-        if (year_from is None or p.year >= year_from)
-        and (year_to is None or p.year <= year_to)
-        and (not want or any(_matches(kb, c, want) for c in p.classifications))
+        p for p in kb.papers.values() if (year_from is None or p.year >= year_from) and (year_to is None or p.year <= year_to) and (not want or any(_matches(kb, c, want) for c in p.classifications))
     ]
 
 

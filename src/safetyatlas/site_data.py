@@ -80,10 +80,15 @@ def explorer_index(kb: KnowledgeBase, directory_urls: bool = True) -> str:
     for p in kb.papers.values():
         cls = []
         for cl in p.classifications:
-            cls.append([
-                fam_index[cl.family], threat_index.get(cl.threat or "", -1), {"attack": 0, "defense": 1}.get(cl.side or "", -1),
-                categories.get(f"{cl.scope}.{cl.category}", -1), subcategories.get(cl.node, -1),
-            ])
+            cls.append(
+                [
+                    fam_index[cl.family],
+                    threat_index.get(cl.threat or "", -1),
+                    {"attack": 0, "defense": 1}.get(cl.side or "", -1),
+                    categories.get(f"{cl.scope}.{cl.category}", -1),
+                    subcategories.get(cl.node, -1),
+                ]
+            )
         papers.append([p.id, p.title, short_authors(p, 4), p.year, venue_index.get(p.venue or "", -1), cls, p.short_name or "", search_key(p)])
     data = {
         "version": 1,
@@ -143,6 +148,7 @@ def bib_files(kb: KnowledgeBase, graph: Graph, entries: Mapping[str, str]) -> di
 
     Paper pages show their entry with a copy button, so papers get no file of their own.
     """
+
     def join(ids) -> str:
         return bibtex_document(entries[i] for i in sorted(ids))
 

@@ -42,10 +42,7 @@ _ORDINAL_WORDS = (
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth sixtieth "
     "twenty thirty forty fifty sixty"
 ).split()
-_DROP = frozenset(
-    _ORDINAL_WORDS
-    + "proceedings proc the of on in at annual international intl ieee cvf thecvf acm sigsac volume vol long short papers paper main track conference-track".split()
-)
+_DROP = frozenset(_ORDINAL_WORDS + "proceedings proc the of on in at annual international intl ieee cvf thecvf acm sigsac volume vol long short papers paper main track conference-track".split())
 _TRACKS = re.compile(r"\b(?:datasets and benchmarks|industry|demo(?:nstrations?)?|system demonstrations|main conference|conference)\s+track\b", re.I)
 _YEAR4 = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _PARENS = re.compile(r"\(([^()]*)\)")

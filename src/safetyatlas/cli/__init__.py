@@ -34,8 +34,14 @@ def main() -> None:
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--strict", is_flag=True, help="Treat warnings (unclassified papers, missing identifiers) as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
-@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
-              help="github: workflow annotations on the lines of a pull request; json: one object per problem.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="github: workflow annotations on the lines of a pull request; json: one object per problem.",
+)
 def validate(path: str, strict: bool, quiet: bool, fmt: str) -> None:
     """Check every record under PATH and report all problems at once.
 
@@ -96,26 +102,33 @@ def stats(root: str, as_json: bool) -> None:
     if as_json:
         import json
 
-        click.echo(json.dumps({
-            "papers": cov.papers,
-            "classifications": cov.classifications,
-            "classified_to_subcategory": cov.complete,
-            "coverage_percent": round(cov.percent, 2),
-            "papers_with_identifier": with_id,
-            **quality,
-            "by_family": by_family,
-            "by_threat_side": by_threat_side,
-            "by_year": {str(k): v for k, v in by_year.items()},
-            "matrix": {".".join(k): v for k, v in graph.matrix.items()},
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "papers": cov.papers,
+                    "classifications": cov.classifications,
+                    "classified_to_subcategory": cov.complete,
+                    "coverage_percent": round(cov.percent, 2),
+                    "papers_with_identifier": with_id,
+                    **quality,
+                    "by_family": by_family,
+                    "by_threat_side": by_threat_side,
+                    "by_year": {str(k): v for k, v in by_year.items()},
+                    "matrix": {".".join(k): v for k, v in graph.matrix.items()},
+                },
+                indent=2,
+            )
+        )
         return
     click.echo(f"papers            {cov.papers}")
     click.echo(f"classifications   {cov.classifications}")
     click.echo(f"coverage          {cov.percent:.1f}% classified to a subcategory ({cov.complete}/{cov.classifications}); {cov.papers_complete}/{cov.papers} papers complete")
     click.echo(f"identifiers       {with_id}/{cov.papers} papers have an arXiv id, DOI or URL (pages of the others link a search)")
-    click.echo(f"taxonomy          {len(kb.families)} families, {len(kb.threats)} threats, {len(kb.scopes)} scopes, "
-               f"{sum(len(s.categories) for s in kb.scopes.values())} categories, "
-               f"{sum(len(c.subcategories) for s in kb.scopes.values() for c in s.categories)} subcategories")
+    click.echo(
+        f"taxonomy          {len(kb.families)} families, {len(kb.threats)} threats, {len(kb.scopes)} scopes, "
+        f"{sum(len(s.categories) for s in kb.scopes.values())} categories, "
+        f"{sum(len(c.subcategories) for s in kb.scopes.values() for c in s.categories)} subcategories"
+    )
     click.echo(f"benchmarks        {len(kb.benchmarks)}; challenges {len(kb.challenges)}; venues {len(kb.venues)}")
     n = max(cov.papers, 1)
     click.echo(f"summaries         {quality['papers_with_summary']}/{cov.papers} papers ({100 * quality['papers_with_summary'] / n:.1f}%)")
@@ -123,7 +136,9 @@ def stats(root: str, as_json: bool) -> None:
     click.echo(f"venue = arXiv     {quality['venue_arxiv']}/{cov.papers} papers ({100 * quality['venue_arxiv'] / n:.1f}%)")
     click.echo(f"background        {quality['background_papers']} papers are context only (role background)")
     subs = quality["subcategories_used"]
-    click.echo(f"subcategories     {quality['single_paper_subcategories']}/{subs} hold one paper ({100 * quality['single_paper_subcategories'] / max(subs, 1):.1f}%); {quality['empty_subcategories']} hold none")
+    click.echo(
+        f"subcategories     {quality['single_paper_subcategories']}/{subs} hold one paper ({100 * quality['single_paper_subcategories'] / max(subs, 1):.1f}%); {quality['empty_subcategories']} hold none"
+    )
     click.echo("\npapers per source (and shared with other sources):")
     for src, count in quality["by_source"].items():
         shared = quality["source_overlaps"].get(src, {})
@@ -137,7 +152,9 @@ def stats(root: str, as_json: bool) -> None:
     click.echo("\nmatrix (family x threat: attack/defense):")
     threats = sorted({t for _, t, _ in graph.matrix})
     for fam in [f for f in kb.families if kb.families[f].parent is None]:
-        cells = [f"{t}={graph.matrix.get((fam, t, 'attack'), 0)}/{graph.matrix.get((fam, t, 'defense'), 0)}" for t in threats if (fam, t, "attack") in graph.matrix or (fam, t, "defense") in graph.matrix]
+        cells = [
+            f"{t}={graph.matrix.get((fam, t, 'attack'), 0)}/{graph.matrix.get((fam, t, 'defense'), 0)}" for t in threats if (fam, t, "attack") in graph.matrix or (fam, t, "defense") in graph.matrix
+        ]
         click.echo(f"  {kb.families[fam].short:<8}" + "  ".join(cells))
 
 
@@ -269,7 +286,12 @@ def import_list(list_file: str, root: str, force: bool, dry_run: bool) -> None:
 @click.argument("source", type=click.Choice(["survey", *ADAPTERS]))
 @click.argument("path", type=click.Path(exists=True))
 @root_option
-@click.option("--metadata", type=click.Path(exists=True, dir_okay=False), multiple=True, help="arXiv metadata (JSON lines: arxiv, title, authors, ...) for titles and authors the list lacks; repeat to add files (a later file wins for the same id).")
+@click.option(
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False),
+    multiple=True,
+    help="arXiv metadata (JSON lines: arxiv, title, authors, ...) for titles and authors the list lacks; repeat to add files (a later file wins for the same id).",
+)
 @click.option("--force", is_flag=True, help="Also apply proposed updates (a published venue replacing arXiv).")
 @click.option("--dry-run", is_flag=True, help="Print the plan as a table; write nothing.")
 @click.option("--only", "only_file", type=click.Path(exists=True, dir_okay=False), help="Import only the entries whose keys (arXiv id, doi:..., title:...) this file lists, one a line.")
@@ -294,8 +316,7 @@ def import_source(source: str, path: str, root: str, metadata: tuple[str, ...], 
     from ..importing import plan_table, run_import as run_peer_import
 
     try:
-        plan = run_peer_import(_root(root), source, Path(path), metadata=[Path(m) for m in metadata], force=force, dry_run=dry_run,
-                                   only=_keys(only_file) if only_file else None)
+        plan = run_peer_import(_root(root), source, Path(path), metadata=[Path(m) for m in metadata], force=force, dry_run=dry_run, only=_keys(only_file) if only_file else None)
     except ValidationFailed as exc:
         report(exc.diagnostics)
         click.echo("nothing was written", err=True)

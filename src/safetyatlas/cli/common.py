@@ -20,9 +20,7 @@ def root_path(path: str) -> Path:
     return root
 
 
-root_option = click.option(
-    "--root", default=".", show_default=True, type=click.Path(file_okay=False), help="Root folder of the knowledge base (holds taxonomy/ and papers/)."
-)
+root_option = click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False), help="Root folder of the knowledge base (holds taxonomy/ and papers/).")
 
 
 def report(diagnostics: list[Diagnostic]) -> None:

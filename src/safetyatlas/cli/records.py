@@ -96,8 +96,25 @@ def _interactive() -> bool:
 @click.option("--suggest", "suggest_only", is_flag=True, help="Print the five most likely classifications of each entry and write nothing.")
 @click.option("--merge", is_flag=True, help="For a paper already in the base: add the classification to its record and fill what it lacks (shown as a diff).")
 @click.option("--dry-run", is_flag=True, help="Print the records that would be written; write nothing.")
-def add(source: str | None, arxiv: str | None, doi: str | None, root: str, family: str | None, threat: str | None, side: str | None, category: str | None, subcategory: str | None, role: str,
-        venue: str | None, new_venue: str | None, venue_short: str | None, venue_type: str, suggest_only: bool, merge: bool, dry_run: bool) -> None:
+def add(
+    source: str | None,
+    arxiv: str | None,
+    doi: str | None,
+    root: str,
+    family: str | None,
+    threat: str | None,
+    side: str | None,
+    category: str | None,
+    subcategory: str | None,
+    role: str,
+    venue: str | None,
+    new_venue: str | None,
+    venue_short: str | None,
+    venue_type: str,
+    suggest_only: bool,
+    merge: bool,
+    dry_run: bool,
+) -> None:
     """Add papers from BibTeX (SOURCE, a .bib file or '-' for standard input) or from arXiv.
 
     Every entry becomes papers/<cite key>.yaml with the given classification. The whole base
@@ -157,8 +174,18 @@ def add(source: str | None, arxiv: str | None, doi: str | None, root: str, famil
     try:
         if venue and new_venue:
             raise UsageProblem("give either --venue or --new-venue, not both")
-        plan = run_add(base, text, classification(role=role, **cast(dict[str, str], values)), path=label, dry_run=dry_run, merge=merge,  # none is None: given, picked or asked above
-                       venue=venue, new_venue_name=new_venue, new_venue_short=venue_short, new_venue_type=venue_type)
+        plan = run_add(
+            base,
+            text,
+            classification(role=role, **cast(dict[str, str], values)),
+            path=label,
+            dry_run=dry_run,
+            merge=merge,  # none is None: given, picked or asked above
+            venue=venue,
+            new_venue_name=new_venue,
+            new_venue_short=venue_short,
+            new_venue_type=venue_type,
+        )
     except ValidationFailed as exc:
         for diff in getattr(getattr(exc, "plan", None), "diffs", {}).values():
             click.echo(f"what --merge would change:\n{diff}", err=True)
@@ -233,5 +260,3 @@ def _prompt(kb: KnowledgeBase, values: dict[str, str | None]) -> dict[str, str |
         raise UsageProblem(f"category '{category}' does not belong to {scope.id} (use one of: {', '.join(c.id for c in scope.categories)})")
     subcategory = ask("subcategory", [s.id for s in cat.subcategories])
     return {"family": family, "threat": threat, "side": side, "category": category, "subcategory": subcategory}
-
-
