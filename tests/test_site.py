@@ -181,39 +181,53 @@ def test_every_node_of_the_real_taxonomy_gets_a_page():
     assert all(urls.family(f) in pages for f in kb.families)
 
 
-def test_preview_watcher_rerenders_a_changed_record(tmp_path):
-    """What `safetyatlas serve` relies on: a saved record is re-rendered; a broken one is not."""
-    import threading
+def test_serve_rerenders_a_saved_record_and_keeps_the_page_when_a_record_breaks(tmp_path):
+    """`safetyatlas serve` as a user runs it: MkDocs' watcher sees the record, the hook regenerates its page."""
+    import socket
+    import subprocess
+    import sys
     import time
-
-    from safetyatlas.site import regenerate, watch_sources
+    import urllib.request
 
     root = project(tmp_path / "p")
-    messages: list[str] = []
-    assert regenerate(root, messages.append)
-    page = root / "docs/generated/papers/zou2023universal.md"
-    stop = threading.Event()
-    thread = threading.Thread(target=watch_sources, args=(root, lambda: regenerate(root, messages.append), stop), daemon=True)
-    thread.start()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "safetyatlas", "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def page() -> str:
+        for url in (f"http://127.0.0.1:{port}/generated/papers/zou2023universal.html", f"http://127.0.0.1:{port}/generated/papers/zou2023universal/"):
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    return r.read().decode()
+            except OSError:
+                continue
+        return ""
+
+    def wait_for(check, seconds: float = 60) -> bool:
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if check():
+                return True
+            time.sleep(0.1)
+        return False
+
     try:
-        time.sleep(0.3)
+        assert wait_for(lambda: "Universal and Transferable" in page()), (tmp_path / "serve.log").read_text()
+        time.sleep(1.0)
         record = root / "papers/zou2023universal.yaml"
         record.write_text(record.read_text().replace("Universal and Transferable", "Universal and Edited"))
-        deadline = time.time() + 10
-        while "Universal and Edited" not in page.read_text() and time.time() < deadline:
-            time.sleep(0.05)
-        assert "Universal and Edited" in page.read_text()
-        time.sleep(1.0)
-        assert sum(m.startswith("updated") for m in messages) == 2  # the first render and one per save: reading records does not re-trigger
+        assert wait_for(lambda: "Universal and Edited" in page()), (tmp_path / "serve.log").read_text()
         record.write_text(record.read_text().replace("year: 2023", "year: 3023"))
-        deadline = time.time() + 10
-        while not any("not updated" in m for m in messages) and time.time() < deadline:
-            time.sleep(0.05)
-        assert any("year 3023 is impossible" in m for m in messages)
-        assert "Universal and Edited" in page.read_text()  # the previous page stays
+        assert wait_for(lambda: "year 3023 is impossible" in (tmp_path / "serve.log").read_text()), (tmp_path / "serve.log").read_text()
+        assert "Universal and Edited" in page()  # the previous page stays
+        settled = (tmp_path / "serve.log").read_text().count("not updated")
+        time.sleep(2.0)
+        assert (tmp_path / "serve.log").read_text().count("not updated") <= settled + 1  # our own writes do not start an endless loop of rebuilds
     finally:
-        stop.set()
-        thread.join(timeout=5)
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 def test_a_former_id_redirects_to_the_record(tmp_path, monkeypatch):
@@ -278,3 +292,31 @@ def test_counted_and_recently_added_order():
 
     papers = [p("a2023z", "Zeta", 2023, (2026, 1, 2)), p("b2025b", "Beta", 2025, (2026, 1, 2)), p("c2025a", "Alpha", 2025, (2026, 1, 2)), p("d2026q", "Q", 2026, (2026, 1, 3))]
     assert [x.id for x in recently_added(papers)] == ["d2026q", "c2025a", "b2025b", "a2023z"]
+
+
+def _fails_with_diagnostics():
+    from safetyatlas.errors import Diagnostic
+
+    raise ValidationFailed([Diagnostic("papers/x.yaml", 3, "year", "not a year", "write 2024")])
+
+
+def _fails_unpicklably():
+    class Local(Exception):  # a class pickle cannot find
+        pass
+
+    raise Local("something odd")
+
+
+def test_our_stages_run_in_a_child_that_hands_back_results_and_errors():
+    """A build generates in a forked child (its memory is the system's again before MkDocs runs)."""
+    import os
+
+    from safetyatlas.site import in_own_process
+
+    assert in_own_process(os.getpid) != os.getpid()  # it really ran elsewhere
+    assert in_own_process(sorted, [3, 1, 2]) == [1, 2, 3]
+    with pytest.raises(ValidationFailed) as info:
+        in_own_process(_fails_with_diagnostics)
+    assert [(d.path, d.line, d.field) for d in info.value.diagnostics] == [("papers/x.yaml", 3, "year")]
+    with pytest.raises(BuildFailed, match="Local: something odd"):
+        in_own_process(_fails_unpicklably)

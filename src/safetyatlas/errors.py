@@ -84,6 +84,9 @@ class ValidationFailed(SafetyAtlasError):
         warnings = len(self.diagnostics) - errors
         super().__init__(f"validation failed: {errors} error(s), {warnings} warning(s)")
 
+    def __reduce__(self):  # pickled with its diagnostics (a build validates in a child process)
+        return (type(self), (self.diagnostics,), self.__dict__)
+
 
 class ImportProblem(SafetyAtlasError):
     """Input to an importer (a paper list, a BibTeX file) cannot be used."""
