@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from safetyatlas.bibtex import latex_title, from_bibtex, to_entry, to_bibtex
+from safetyatlas.bibtex import from_bibtex, latex_title, to_bibtex, to_entry
 from safetyatlas.cli.records import export
 from safetyatlas.errors import UsageProblem
 from safetyatlas.pipeline import open_base
