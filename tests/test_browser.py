@@ -411,3 +411,12 @@ def test_charts_stay_readable_on_a_phone_and_carry_their_numbers(browser, site):
     assert tables.count() == 3
     assert "Jailbreak" in tables.nth(2).text_content()  # the numbers, for screen readers and small screens
     context.close()
+
+
+@pytest.mark.parametrize("system, scheme", [("light", "default"), ("dark", "slate")])
+def test_the_site_opens_in_the_readers_system_colour_scheme(browser, site, system, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=system)
+    page = context.new_page()
+    page.goto(site, wait_until="networkidle")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == scheme
+    context.close()
