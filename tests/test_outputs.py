@@ -146,3 +146,14 @@ def test_a_challenge_lists_its_papers_and_names_only_known_ones():
     assert not [d for d in problems if d.severity == "error"]
     items = [i for g in planner(kb).challenges().context["groups"] for i in g["entries"]]
     assert [r.title for i in items for r in i["papers"]] == [kb.papers["zou2023universal"].title]
+
+
+def test_a_paper_placed_twice_at_one_node_is_an_error_unless_the_survey_lists_it_in_two_sections():
+    place = "  - family: llm\n    threat: jailbreak\n    side: attack\n    category: black-box\n    subcategory: llm-generated\n"
+    head = "id: x2024twice\ntitle: Twice placed\nauthors: [{family: Doe, given: Ann}]\nyear: 2024\nclassifications:\n"
+    files = {**MINIMAL, "taxonomy/scopes/llm.jailbreak.defense.yaml": DEFENSE_SCOPE}
+    _, problems = base_from_texts({**files, "papers/x2024twice.yaml": head + place + place})
+    assert [d.message for d in problems if d.severity == "error"] == ["placed at llm.jailbreak.attack.black-box.llm-generated twice"]
+    two_sections = place + "    section: llm-jailbreak-attack\n" + place + "    section: agent-agentic-attacks-defenses\n"
+    _, problems = base_from_texts({**files, "papers/x2024twice.yaml": head + two_sections})
+    assert not [d for d in problems if d.severity == "error"], problems

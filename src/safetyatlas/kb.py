@@ -295,8 +295,14 @@ class _Checks:
         for rec, p in self.records("paper", Paper):
             if p.venue is not None:
                 yield from self.ref(rec, ("venue",), p.venue, "venue")
+            placed: dict[str, list[Classification]] = {}
             for i, c in enumerate(p.classifications):
                 yield from self.classification(rec, i, c)
+                # one node twice is how a paper the survey lists in two sections records both; otherwise a slip
+                same = placed.setdefault(c.node, [])
+                if same and (c.section is None or any(o.section in (None, c.section) for o in same)):
+                    yield rec.at(("classifications", i), f"classifications[{i}]", f"placed at {c.node} twice", "keep one of them")
+                same.append(c)
             for key in ("introduces", "evaluates_on"):
                 for i, b in enumerate(getattr(p, key)):
                     yield from self.ref(rec, (key, i), b, "benchmark")
