@@ -129,7 +129,7 @@ def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, pa
 _FILLABLE = ("doi", "arxiv", "url", "code", "volume", "number", "pages", "publisher", "short_name")
 
 
-def merge_into(record: Paper, entry: Paper, venues: Mapping[str, Venue]) -> tuple[Paper, list[str]]:
+def merge_into(record: Paper, entry: Paper, venues: Mapping[str, Venue], other: str = "the BibTeX") -> tuple[Paper, list[str]]:
     """``record`` extended by what ``entry`` (the same paper from BibTeX) adds; and the conflicts.
 
     Adds the entry's classification when it is new; fills fields the record lacks; replaces an
@@ -147,11 +147,11 @@ def merge_into(record: Paper, entry: Paper, venues: Mapping[str, Venue]) -> tupl
     if entry.venue and entry.venue != record.venue and (record.venue in (None, "arxiv")):
         update.update(venue=entry.venue, year=entry.year, entry_type=entry.entry_type)
     elif entry.venue and record.venue and entry.venue not in (record.venue, "arxiv"):
-        conflicts.append(f"venue: the BibTeX says '{entry.venue}', the record '{record.venue}'")
+        conflicts.append(f"venue: {other} says '{entry.venue}', the record '{record.venue}'")
     if normalise_title(entry.title) != normalise_title(record.title) and normalise_title(entry.title) not in {normalise_title(t) for t in record.other_titles}:
-        conflicts.append(f"title: the BibTeX says '{entry.title}', the record '{record.title}'")
+        conflicts.append(f"title: {other} says '{entry.title}', the record '{record.title}'")
     if [a.family.casefold() for a in entry.authors] != [a.family.casefold() for a in record.authors[: len(entry.authors)]]:
-        conflicts.append(f"authors: the BibTeX lists {', '.join(a.family for a in entry.authors[:4])}…, the record {', '.join(a.family for a in record.authors[:4])}…")
+        conflicts.append(f"authors: {other} lists {', '.join(a.family for a in entry.authors[:4])}…, the record {', '.join(a.family for a in record.authors[:4])}…")
     if not update:
         return record, conflicts
     return Paper.model_validate({**record.model_dump(), **update}), conflicts

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Callable, ContextManager, Iterator, Mapping
+from typing import Callable, ContextManager, Iterable, Iterator, Mapping
 
 from .cache import ParseCache
 from .errors import Diagnostic, ValidationFailed
@@ -69,9 +69,10 @@ def open_for_change(root: Path) -> tuple[KnowledgeBase, list[Checked]]:
     return kb, checked
 
 
-def check_change(checked: list[Checked], files: Mapping[str, str]) -> list[Diagnostic]:
-    """Every diagnostic of the base once ``files`` (relative path -> text) replace or join it."""
-    after = [c for c in checked if c.raw.path not in files]
+def check_change(checked: list[Checked], files: Mapping[str, str], removed: Iterable[str] = ()) -> list[Diagnostic]:
+    """Every diagnostic of the base once ``files`` (relative path -> text) replace or join it and the files ``removed`` leave it."""
+    gone = set(files) | set(removed)
+    after = [c for c in checked if c.raw.path not in gone]
     new, problems = _check_texts(files)
     _, ref_after = assemble(after + new)
     return sorted(problems + ref_after)

@@ -338,10 +338,11 @@ def _keys(path: str) -> list[str]:
     return [line.split("#", 1)[0].strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.split("#", 1)[0].strip()]
 
 
-from .records import add, export  # noqa: E402  (defined in their own module)
+from .records import add, export, merge  # noqa: E402  (defined in their own module)
 
 main.add_command(export)
 main.add_command(add)
+main.add_command(merge)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""Commands for citing and contributing: ``export`` (BibTeX, CSL-JSON, JSON) and ``add``.
+"""Commands for citing and contributing: ``export`` (BibTeX, CSL-JSON, JSON), ``add`` and ``merge``.
 
 Thin: each command parses options, calls the library (selection, bibtex, csl, adder) and turns
 its exceptions into messages and exit codes the way ``cli.py`` does.
@@ -201,6 +201,41 @@ def add(
             click.echo(f"--- {rel} (not written)\n{plan.files[rel]}", nl=False)
         else:
             click.echo(f"added {rel}: {paper.title}")
+
+
+@click.command("merge")
+@click.argument("fold", metavar="OLD")
+@click.argument("keep", metavar="NEW")
+@root_option
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+def merge(fold: str, keep: str, root: str, dry_run: bool) -> None:
+    """Fold the record OLD into NEW when both are the same paper (e.g. a preprint and its published version).
+
+    NEW keeps its title, authors and venue and gains what OLD adds: classifications,
+    identifiers, a published venue when NEW is an arXiv preprint, lists and benchmarks. OLD's
+    title is kept as another title and OLD's id as a former id, so its page redirects to NEW;
+    references to OLD elsewhere (related papers, representative papers, challenges) move to NEW,
+    and papers/OLD.yaml is removed. The whole base is validated first; on any problem nothing
+    changes. Differences between the two (authors, venue) are reported, and NEW's are kept.
+
+    \b
+    Example:
+      safetyatlas merge smith2023preprint smith2024published --dry-run
+      safetyatlas merge smith2023preprint smith2024published
+    """
+    from ..merging import run_merge
+
+    try:
+        plan = run_merge(_root(root), fold, keep, dry_run=dry_run)
+    except ValidationFailed as exc:
+        report(exc.diagnostics)
+        click.echo("nothing was changed", err=True)
+        raise
+    report(plan.problems)
+    click.echo(plan.diff, nl=False)
+    for rel in sorted(set(plan.files) - {str(paper_path(keep))}):
+        click.echo(f"{'would update' if dry_run else 'updated'} {rel} (references to {fold} now name {keep})")
+    click.echo(f"{'would remove' if dry_run else 'removed'} {plan.removed}; {fold} now redirects to {keep}")
 
 
 def _read(source: str) -> tuple[str, str]:
