@@ -44,8 +44,10 @@ def test_suspicious_facts_are_warned_about(tree):
             .replace("title: Jailbreaking Black Box Large Language Models in Twenty Queries", f"title: Attacks on LLM Agents {other}")
             .replace('arxiv: "2310.08419"\n', "")
         )
-    chao.write_text(text.replace("Large Language Models", "llm"))
+    chao.write_text(text.replace("Large Language Models", "llm").replace("Twenty Queries", "Twenty,Queries"))
     _, warnings = open_base(root)
     messages = {(w.path, w.field): w.message for w in warnings}
     assert "far from the arXiv id 2307.15043" in messages[("papers/zou2023universal.yaml", "year")]
-    assert "llm is written in capitals in other titles (LLM)" in messages[("papers/chao2023jailbreaking.yaml", "title")]
+    title_warnings = [w.message for w in warnings if (w.path, w.field) == ("papers/chao2023jailbreaking.yaml", "title")]
+    assert any("llm is written in capitals in other titles (LLM)" in m for m in title_warnings)
+    assert any("'Twenty,Queries': a comma without the space after it" in m for m in title_warnings)

@@ -35,5 +35,7 @@ def counted(n: int, noun: str) -> str:
     return f"{n} " + (noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s")
 
 
+GLUED_COMMA = re.compile(r"[A-Za-z]*[A-Za-z]{2},[A-Za-z]{2}[A-Za-z]*")
+"""Words glued by a comma ('Methods,Scaling'), as list copies lose the space; '1,000' and 'C,D' pass."""
 LATEX_MARKUP = re.compile(r"\\[A-Za-z]+|\$[^$]*\$|''|``")
 """LaTeX a title from arXiv metadata may carry: commands, math, TeX quotes (``plain_title`` removes it, validation warns about it)."""
