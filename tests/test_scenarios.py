@@ -35,7 +35,7 @@ def test_suspicious_facts_are_warned_about(tree):
 
     root = tree()
     gcg = root / "papers" / "zou2023universal.yaml"
-    gcg.write_text(gcg.read_text().replace("year: 2023", "year: 2026"))
+    gcg.write_text(gcg.read_text().replace("year: 2023", "year: 2026").replace("Aligned Language Models\n", "Aligned Language Models (GCG)\nshort_name: GCG\n", 1))
     chao = root / "papers" / "chao2023jailbreaking.yaml"
     text = chao.read_text()
     for other in ("a2023x", "b2023y", "c2023z"):
@@ -48,6 +48,7 @@ def test_suspicious_facts_are_warned_about(tree):
     _, warnings = open_base(root)
     messages = {(w.path, w.field): w.message for w in warnings}
     assert "far from the arXiv id 2307.15043" in messages[("papers/zou2023universal.yaml", "year")]
+    assert "ends with the short name '(GCG)'" in messages[("papers/zou2023universal.yaml", "title")]
     title_warnings = [w.message for w in warnings if (w.path, w.field) == ("papers/chao2023jailbreaking.yaml", "title")]
     assert any("llm is written in capitals in other titles (LLM)" in m for m in title_warnings)
     assert any("'Twenty,Queries': a comma without the space after it" in m for m in title_warnings)

@@ -392,7 +392,7 @@ class _Checks:
             )
 
     def facts(self) -> Iterable[Diagnostic]:
-        """Facts that are likely wrong: a preprint dated away from its arXiv id; LaTeX in a title; an acronym lost its capitals; words glued by a comma."""
+        """Facts that are likely wrong: a preprint dated away from its arXiv id; LaTeX in a title; an acronym lost its capitals; words glued by a comma; a list's tag glued to a title."""
         from collections import Counter
 
         words = Counter(w for p in self.kb.papers.values() for w in set(re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title)))
@@ -409,6 +409,14 @@ class _Checks:
                 )
             if latex := LATEX_MARKUP.search(p.title):
                 yield rec.at(("title",), "title", f"the title holds LaTeX markup ({latex.group()})", "write it as plain text: quotes as \" and ', no $, no \\commands", "warning")
+            if p.short_name and p.title.endswith(f"({p.short_name})"):
+                yield rec.at(
+                    ("title",),
+                    "title",
+                    f"the title ends with the short name '({p.short_name})', as paper lists tag titles",
+                    "copy the title as the paper prints it; the name belongs in short_name only",
+                    "warning",
+                )
             if glued := GLUED_COMMA.search(p.title):
                 yield rec.at(("title",), "title", f"'{glued.group()}': a comma without the space after it", "copy the title as the paper prints it", "warning")
             lowered = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title) if w.islower() and w.upper() in known})
