@@ -52,3 +52,19 @@ def test_suspicious_facts_are_warned_about(tree):
     title_warnings = [w.message for w in warnings if (w.path, w.field) == ("papers/chao2023jailbreaking.yaml", "title")]
     assert any("llm is written in capitals in other titles (LLM)" in m for m in title_warnings)
     assert any("'Twenty,Queries': a comma without the space after it" in m for m in title_warnings)
+
+
+def test_title_rules_flag_copy_slips_and_leave_real_titles_alone():
+    from safetyatlas.kb import title_problems
+
+    def flagged(title, short_name=None):
+        return [m for m, _ in title_problems(title, short_name, {"LLM", "RAG"})]
+
+    assert flagged("Red Teaming: Methods,Scaling Behaviors,and Lessons") == ["'Methods,Scaling': a comma without the space after it"]
+    assert flagged("Jigsaw Puzzles: Splitting Harmful Questions (JSP)", "JSP") == ["the title ends with the short name '(JSP)', as paper lists tag titles"]
+    assert flagged("Attacks on llm agents") == ["llm is written in capitals in other titles (LLM)"]
+    assert flagged("Ciphers in $\\textit{LLMs}$")[0].startswith("the title holds LaTeX markup")
+    # real titles: a parenthesised acronym that is not the short name, numbers with commas, ordinary casing
+    assert flagged("Exploring Privacy Issues in Retrieval-Augmented Generation (RAG)", "PrivRAG") == []
+    assert flagged("Jailbreaking 1,000 Models at Once") == []
+    assert flagged("Operationalizing a Threat Model for Red-Teaming Large Language Models (LLMs)") == []

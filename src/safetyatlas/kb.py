@@ -131,6 +131,22 @@ class KnowledgeBase:
         return self.origins.get((kind, ident))
 
 
+def title_problems(title: str, short_name: str | None, acronyms: set[str]) -> Iterable[tuple[str, str]]:
+    """What looks wrong in a title, each as (message, hint): LaTeX, a list's tag, a glued comma, lost capitals.
+
+    ``acronyms`` are the words the base writes in capitals (an acronym whose capitals a copy lost shows up here).
+    """
+    if latex := LATEX_MARKUP.search(title):
+        yield f"the title holds LaTeX markup ({latex.group()})", "write it as plain text: quotes as \" and ', no $, no \\commands"
+    if short_name and title.endswith(f"({short_name})"):
+        yield f"the title ends with the short name '({short_name})', as paper lists tag titles", "copy the title as the paper prints it; the name belongs in short_name only"
+    if glued := GLUED_COMMA.search(title):
+        yield f"'{glued.group()}': a comma without the space after it", "copy the title as the paper prints it"
+    lowered = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+", title) if w.islower() and w.upper() in acronyms})
+    if lowered:
+        yield f"{', '.join(lowered)} is written in capitals in other titles ({', '.join(w.upper() for w in lowered)})", "write the title in its published casing"
+
+
 def assemble(checked: list[Checked], incomplete: Iterable[str] = ()) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Index the records and check every reference between them.
 
@@ -407,23 +423,8 @@ class _Checks:
                     "a preprint's year is its first arXiv version's; or give the published venue",
                     "warning",
                 )
-            if latex := LATEX_MARKUP.search(p.title):
-                yield rec.at(("title",), "title", f"the title holds LaTeX markup ({latex.group()})", "write it as plain text: quotes as \" and ', no $, no \\commands", "warning")
-            if p.short_name and p.title.endswith(f"({p.short_name})"):
-                yield rec.at(
-                    ("title",),
-                    "title",
-                    f"the title ends with the short name '({p.short_name})', as paper lists tag titles",
-                    "copy the title as the paper prints it; the name belongs in short_name only",
-                    "warning",
-                )
-            if glued := GLUED_COMMA.search(p.title):
-                yield rec.at(("title",), "title", f"'{glued.group()}': a comma without the space after it", "copy the title as the paper prints it", "warning")
-            lowered = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title) if w.islower() and w.upper() in known})
-            if lowered:
-                yield rec.at(
-                    ("title",), "title", f"{', '.join(lowered)} is written in capitals in other titles ({', '.join(w.upper() for w in lowered)})", "write the title in its published casing", "warning"
-                )
+            for message, hint in title_problems(p.title, p.short_name, known):
+                yield rec.at(("title",), "title", message, hint, "warning")
 
     def exclusions(self) -> Iterable[Diagnostic]:
         for rec, exclusion in self.records("exclusion", Exclusion):
