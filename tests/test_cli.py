@@ -136,6 +136,9 @@ def test_stats_json_has_the_numbers(tree):
     assert (data["papers"], data["classified_to_subcategory"], data["coverage_percent"], data["papers_with_identifier"]) == (2, 2, 100.0, 2)
     assert data["by_threat_side"] == {"jailbreak attack": 2} and data["by_year"] == {"2023": 2}
     assert data["matrix"]["llm.jailbreak.attack"] == 2
+    # PAIR reports AdvBench results; GCG introduces it (not a result on someone else's benchmark); the one challenge cites nothing
+    assert data["results_in_scope"] == {"papers": 2, "with_results": 1} and data["papers_with_results"] == 1
+    assert data["challenges_without_papers"] == 1
 
 
 def test_build_through_the_cli_writes_the_site(tmp_path):

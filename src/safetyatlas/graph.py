@@ -13,7 +13,7 @@ from typing import Iterable, Iterator, Mapping
 
 from .ids import node_id
 from .kb import KnowledgeBase
-from .schema import Paper
+from .schema import Classification, Paper
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,11 @@ def recently_added(papers: Iterable[Paper], limit: int | None = None) -> list[Pa
 
 
 def content_figures(kb: KnowledgeBase) -> dict:
-    """The content-quality figures ``stats`` reports: identifiers, summaries, taxonomy use, sources."""
+    """The content-quality figures ``stats`` reports: identifiers, summaries, taxonomy use, benchmark results, challenges, sources.
+
+    Benchmark results are counted where the base most wants them: attack and defense papers on LLM
+    jailbreaks and prompt injection, and on agents (any agent family).
+    """
     from collections import Counter
 
     papers = list(kb.papers.values())
@@ -229,8 +233,12 @@ def content_figures(kb: KnowledgeBase) -> dict:
                 if a != b:
                     overlaps.setdefault(a, {}).setdefault(b, 0)
                     overlaps[a][b] += 1
+    in_scope = [p for p in papers if any(_wants_results(kb, c) for c in p.classifications)]
     return {
         "papers_with_summary": sum(1 for p in papers if p.summary),
+        "papers_with_results": sum(1 for p in papers if p.evaluates_on),
+        "results_in_scope": {"papers": len(in_scope), "with_results": sum(1 for p in in_scope if p.evaluates_on)},
+        "challenges_without_papers": sum(1 for c in kb.challenges.values() if not c.papers),
         "papers_with_code": sum(1 for p in papers if p.code),
         "venue_arxiv": sum(1 for p in papers if p.venue == "arxiv"),
         "background_papers": sum(1 for p in papers if p.classifications and all(c.role == "background" for c in p.classifications)),
@@ -240,6 +248,13 @@ def content_figures(kb: KnowledgeBase) -> dict:
         "by_source": dict(by_source.most_common()),
         "source_overlaps": overlaps,
     }
+
+
+def _wants_results(kb: KnowledgeBase, c: Classification) -> bool:
+    """An attack or defense placement on LLM jailbreaks or prompt injection, or on agents."""
+    if c.side not in ("attack", "defense") or c.role == "background":
+        return False
+    return (c.family == "llm" and c.threat in ("jailbreak", "prompt-injection")) or kb.root_family(c.family) == "agent"
 
 
 @dataclass(frozen=True)

@@ -129,10 +129,15 @@ def stats(root: str, as_json: bool) -> None:
         f"{sum(len(s.categories) for s in kb.scopes.values())} categories, "
         f"{sum(len(c.subcategories) for s in kb.scopes.values() for c in s.categories)} subcategories"
     )
-    click.echo(f"benchmarks        {len(kb.benchmarks)}; challenges {len(kb.challenges)}; venues {len(kb.venues)}")
+    click.echo(f"benchmarks        {len(kb.benchmarks)}; challenges {len(kb.challenges)} ({quality['challenges_without_papers']} cite no paper); venues {len(kb.venues)}")
     n = max(cov.papers, 1)
     click.echo(f"summaries         {quality['papers_with_summary']}/{cov.papers} papers ({100 * quality['papers_with_summary'] / n:.1f}%)")
     click.echo(f"code links        {quality['papers_with_code']}/{cov.papers} papers")
+    scope = quality["results_in_scope"]
+    click.echo(
+        f"benchmark results {quality['papers_with_results']} papers name the benchmarks of the base they report results on; "
+        f"{scope['with_results']}/{scope['papers']} of the LLM jailbreak, prompt-injection and agent attack/defense papers"
+    )
     click.echo(f"venue = arXiv     {quality['venue_arxiv']}/{cov.papers} papers ({100 * quality['venue_arxiv'] / n:.1f}%)")
     click.echo(f"background        {quality['background_papers']} papers are context only (role background)")
     subs = quality["subcategories_used"]
