@@ -68,3 +68,18 @@ def test_title_rules_flag_copy_slips_and_leave_real_titles_alone():
     assert flagged("Exploring Privacy Issues in Retrieval-Augmented Generation (RAG)", "PrivRAG") == []
     assert flagged("Jailbreaking 1,000 Models at Once") == []
     assert flagged("Operationalizing a Threat Model for Red-Teaming Large Language Models (LLMs)") == []
+
+
+def test_descriptions_written_like_a_paper_summary_are_warned_about(tree):
+    from safetyatlas.pipeline import open_base
+
+    root = tree()
+    bench = root / "taxonomy/benchmarks/advbench.yaml"
+    bench.write_text(bench.read_text().replace("description: Harmful behaviours", "description: Introduces harmful behaviours"))
+    scope = root / "taxonomy/scopes/llm.jailbreak.attack.yaml"
+    scope.write_text(scope.read_text().replace("description: Optimise a token suffix", "description: Shows that one can optimise a token suffix"))
+    _, warnings = open_base(root)
+    found = {(w.path, w.field): w.message for w in warnings}
+    assert "opens like a paper's summary ('Introduces ...')" in found[("taxonomy/benchmarks/advbench.yaml", "description")]
+    assert "('Shows ...')" in found[("taxonomy/scopes/llm.jailbreak.attack.yaml", "categories[0].subcategories[0].description")]
+    assert not any("paper's summary" in w.message for w in open_base(tree())[1])  # the untouched fixture says nothing
