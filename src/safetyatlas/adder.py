@@ -92,7 +92,7 @@ def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, pa
             plan.problems.extend(item.problems)
             if item.paper is not None:
                 after, conflicts = merge_into(kb.papers[pid], item.paper, venues)
-                plan.diffs[pid] = _diff(kb.papers[pid], after)
+                plan.diffs[pid] = record_diff(kb.papers[pid], after)
             plan.problems.append(
                 Diagnostic(
                     path,
@@ -117,7 +117,7 @@ def plan_add(kb: KnowledgeBase, text: str, classification: Classification, *, pa
         plan.lines[rel] = item.line
     for pid, after in merged.items():
         rel = str(paper_path(pid))
-        plan.diffs[pid] = _diff(kb.papers[pid], after)
+        plan.diffs[pid] = record_diff(kb.papers[pid], after)
         plan.merged.append(after)
         plan.files[rel] = dump_paper(after)
     if venue is not None and venue.id not in kb.venues:
@@ -157,7 +157,8 @@ def merge_into(record: Paper, entry: Paper, venues: Mapping[str, Venue], other: 
     return Paper.model_validate({**record.model_dump(), **update}), conflicts
 
 
-def _diff(before: Paper, after: Paper) -> str:
+def record_diff(before: Paper, after: Paper) -> str:
+    """A unified diff of a paper's record file, before and after a change (shown by ``add --merge`` and ``merge``)."""
     import difflib
 
     rel = str(paper_path(before.id))

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Collection, Hashable, Iterable, Mapping, TypeVar
 
-from .adder import _diff, merge_into
+from .adder import merge_into, record_diff
 from .errors import Diagnostic, SafetyAtlasError, UsageProblem, ValidationFailed
 from .kb import KnowledgeBase
 from .kinds import paper_path
@@ -26,6 +26,9 @@ from .schema import Challenge, Paper, Relation, Scope, Venue
 from .textnorm import normalise_title
 from .validate import Checked
 from .writing import dump_paper, write_files
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -73,9 +76,10 @@ def merge_records(keep: Paper, fold: Paper, venues: Mapping[str, Venue]) -> tupl
     return Paper.model_validate({**merged.model_dump(), **update}), conflicts
 
 
-def _unique(items: Iterable, key=lambda x: x, drop: set[str] = frozenset()) -> list:  # type: ignore[assignment]
-    seen: set = set()
-    out = []
+def _unique(items: Iterable[T], key: Callable[[T], Hashable] = lambda x: x, drop: Collection[Hashable] = ()) -> list[T]:
+    """``items`` without repeats (by ``key``) and without those whose key is in ``drop``, in order."""
+    seen: set[Hashable] = set()
+    out: list[T] = []
     for item in items:
         k = key(item)
         if k in seen or k in drop:
@@ -146,7 +150,7 @@ def plan_merge(kb: KnowledgeBase, checked: list[Checked], fold_id: str, keep_id:
     keep, fold = kb.papers[keep_id], kb.papers[fold_id]
     merged, conflicts = merge_records(keep, fold, kb.venues)
     kept_path, removed = str(paper_path(keep_id)), str(paper_path(fold_id))
-    plan = MergePlan(paper=merged, removed=removed, diff=_diff(keep, merged))
+    plan = MergePlan(paper=merged, removed=removed, diff=record_diff(keep, merged))
     plan.files[kept_path] = dump_paper(merged)
     plan.problems = [Diagnostic(removed, 1, "", f"{c} (kept {keep_id}'s)", f"edit {kept_path} by hand if {fold_id} is right", "warning") for c in conflicts]
     for rec in checked:
