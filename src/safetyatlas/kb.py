@@ -34,6 +34,7 @@ from .schema import (
     Venue,
 )
 from .textnorm import GLUED_COMMA, LATEX_MARKUP, normalise_title
+from .load import Loc
 from .validate import Checked, did_you_mean, format_loc
 
 M = TypeVar("M", bound=Model)
@@ -133,6 +134,12 @@ class KnowledgeBase:
 
 PAPER_VOICE = re.compile(r"^\s*(Introduces|Proposes|Presents|Builds|Shows|We|This paper|The paper|The authors)\b")
 """How a paper's summary opens; a description of a benchmark or of a group of papers should not."""
+
+
+def _paper_voice(rec: Checked, loc: Loc, text: str, hint: str) -> Iterable[Diagnostic]:
+    """A warning when a description of a benchmark or a group of papers opens like one paper's summary."""
+    if m := PAPER_VOICE.match(text):
+        yield rec.at(loc, format_loc(loc), f"the description opens like a paper's summary ('{m.group(1)} ...')", hint, "warning")
 
 
 def title_problems(title: str, short_name: str | None, acronyms: set[str]) -> Iterable[tuple[str, str]]:
@@ -257,25 +264,11 @@ class _Checks:
                 if c.id in seen_cats:
                     yield rec.at(("categories", i, "id"), f"categories[{i}].id", f"category '{c.id}' appears twice in {s.id}", "merge the two categories")
                 seen_cats.add(c.id)
-                if m := PAPER_VOICE.match(c.description):
-                    yield rec.at(
-                        ("categories", i, "description"),
-                        f"categories[{i}].description",
-                        f"the description opens like a paper's summary ('{m.group(1)} ...')",
-                        "describe the group of papers, not one of them",
-                        "warning",
-                    )
+                yield from _paper_voice(rec, ("categories", i, "description"), c.description, "describe the group of papers, not one of them")
                 seen_subs: set[str] = set()
                 for j, sub in enumerate(c.subcategories):
                     loc = ("categories", i, "subcategories", j)
-                    if m := PAPER_VOICE.match(sub.description):
-                        yield rec.at(
-                            loc + ("description",),
-                            f"categories[{i}].subcategories[{j}].description",
-                            f"the description opens like a paper's summary ('{m.group(1)} ...')",
-                            "describe the group of papers, not one of them",
-                            "warning",
-                        )
+                    yield from _paper_voice(rec, loc + ("description",), sub.description, "describe the group of papers, not one of them")
                     if sub.id in seen_subs:
                         yield rec.at(loc + ("id",), f"categories[{i}].subcategories[{j}].id", f"subcategory '{sub.id}' appears twice in {s.id}.{c.id}", "merge them")
                     seen_subs.add(sub.id)
@@ -308,14 +301,7 @@ class _Checks:
 
     def benchmarks(self) -> Iterable[Diagnostic]:
         for rec, b in self.records("benchmark", Benchmark):
-            if m := PAPER_VOICE.match(b.description):
-                yield rec.at(
-                    ("description",),
-                    "description",
-                    f"the description opens like a paper's summary ('{m.group(1)} ...')",
-                    "describe the benchmark itself: what it contains and what it measures",
-                    "warning",
-                )
+            yield from _paper_voice(rec, ("description",), b.description, "describe the benchmark itself: what it contains and what it measures")
             for i, f in enumerate(b.families):
                 yield from self.ref(rec, ("families", i), f, "family")
             for i, t in enumerate(b.threats):
