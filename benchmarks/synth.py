@@ -25,6 +25,7 @@ from typing import Iterable, Sequence
 
 from safetyatlas.ids import make_paper_id
 from safetyatlas.kb import KnowledgeBase
+from safetyatlas.people import identity
 from safetyatlas.pipeline import open_taxonomy
 from safetyatlas.kinds import paper_path
 from safetyatlas.schema import Author, Classification, Paper, Relation
@@ -173,6 +174,8 @@ class _Synth:
         weights = [0.75 * sum(weights) if v.id == "arxiv" else w for v, w in zip(venues, weights)]  # about 43% preprints, as in the survey
         self.venues = _Weighted(venues, weights)
         self.benchmarks = list(kb.benchmarks)
+        # spellings taxonomy/people.yaml lists as another's variant would (rightly) be warned about
+        self.variants = {identity(p.family, v) for p in kb.people.values() for v in p.variants}
         self.people = self._people(max(300, 3 * n))
         self.years, self.author_counts = _table(_YEARS), _table(_AUTHOR_COUNTS)
         self.class_counts, self.roles, self.relation_types = _table(_CLASSIFICATION_COUNTS), _table(_ROLES), _table(_RELATION_TYPES)
@@ -196,14 +199,15 @@ class _Synth:
             else:
                 family = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 2, 3)))).capitalize()
             given = rng.choice(_GIVEN) + (f" {rng.choice('ABCDEFGHJKLMNPRSTW')}." if rng.random() < 0.15 else "")
-            if (family, given) not in seen:
+            if (family, given) not in seen and identity(family, given) not in self.variants:
                 seen.add((family, given))
                 people.append(Author(family=family, given=given))
         return _Weighted(people, [1 / (i + 5) ** 0.9 for i in range(size)])  # a few prolific authors
 
     def authors(self, first: str | None = None) -> tuple[tuple[Author, ...], bool]:
         k = self.author_counts.pick(self.rng)
-        out: list[Author] = [Author(family=first.capitalize(), given=self.rng.choice(_GIVEN))] if first else []
+        given = self.rng.choice([g for g in _GIVEN if identity(first.capitalize(), g) not in self.variants]) if first else ""
+        out: list[Author] = [Author(family=first.capitalize(), given=given)] if first else []
         while len(out) < k:
             a = self.people.pick(self.rng)
             if a not in out:

@@ -112,6 +112,8 @@ def write_hostile_base(root: Path) -> int:
             "url": f"https://example.org/{MARK}/a_(b)?q=%22%3E%3Cscript%3E",
             "code": f"https://github.com/example/{MARK}-{i}",
             "doi": f"10.1234/{MARK}.{i}(x)",
+            "venue": "neurips",  # a published venue, as a DOI implies (and the venue's hostile name is shown)
+            "entry_type": "inproceedings",
             "introduces": [],
         }
         paper.pop("arxiv", None)

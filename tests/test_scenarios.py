@@ -54,6 +54,32 @@ def test_suspicious_facts_are_warned_about(tree):
     assert any("'Twenty,Queries': a comma without the space after it" in m for m in title_warnings)
 
 
+def test_an_arxiv_venue_beside_a_published_versions_url_or_doi_is_warned_about(tree):
+    root = tree()
+    gcg = root / "papers" / "zou2023universal.yaml"
+    gcg.write_text(gcg.read_text().replace("venue: arxiv\n", "venue: arxiv\nurl: https://aclanthology.org/2024.acl-long.1/\n", 1))
+    chao = root / "papers" / "chao2023jailbreaking.yaml"
+    chao.write_text(chao.read_text().replace("venue: arxiv\n", "venue: arxiv\ndoi: 10.1109/SaTML64287.2025.00010\n", 1))
+    _, warnings = open_base(root)
+    venue = {w.path: w.message for w in warnings if w.field == "venue"}
+    assert venue == {
+        "papers/zou2023universal.yaml": "the record says arXiv, but its URL is a published version's",
+        "papers/chao2023jailbreaking.yaml": "the record says arXiv, but its DOI is a published version's",
+    }
+
+
+def test_only_publisher_pages_and_non_arxiv_dois_name_a_published_version():
+    from safetyatlas.ids import published_version_field as which
+
+    assert which("https://proceedings.mlr.press/v235/x24a.html", None) == "URL"
+    assert which("https://openaccess.thecvf.com/content/CVPR2024/html/X_CVPR_2024_paper.html", None) == "URL"
+    assert which(None, "10.1145/3658644.3670388") == "DOI"
+    # arXiv's own DOI, an OpenReview forum (rejected submissions have one too) and a lab page name no published version
+    assert which(None, "10.48550/arXiv.2307.15043") is None
+    assert which("https://openreview.net/forum?id=abc123", None) is None
+    assert which("https://github.com/llm-attacks/llm-attacks", None) is None
+
+
 def test_title_rules_flag_copy_slips_and_leave_real_titles_alone():
     from safetyatlas.kb import title_problems
 

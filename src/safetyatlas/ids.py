@@ -61,6 +61,27 @@ def normalise_url(url: str) -> str:
     return url
 
 
+_PUBLISHED_PAGE = re.compile(
+    r"^https?://(?:www\.)?(?:aclanthology\.org|openaccess\.thecvf\.com|proceedings\.mlr\.press|proceedings\.neurips\.cc"
+    r"|papers\.nips\.cc|usenix\.org/conference|ojs\.aaai\.org|ijcai\.org/proceedings|dl\.acm\.org/doi|ieeexplore\.ieee\.org/document"
+    r"|link\.springer\.com/(?:chapter|article)|(?:www\.)?sciencedirect\.com/science/article)/",
+    re.I,
+)
+ARXIV_DOI_PREFIX = "10.48550/"
+"""DataCite DOIs arXiv gives its preprints: a DOI that is not one names a published version."""
+
+
+def published_version_field(url: str | None, doi: str | None) -> str | None:
+    """Which of a record's identifiers names a published version ("DOI" or "URL"), if one does: a DOI that
+    is not arXiv's own, or a proceedings or publisher page. Then a venue of "arXiv" is stale. OpenReview is
+    not among them: a forum page is also what a rejected submission has."""
+    if doi and not doi.startswith(ARXIV_DOI_PREFIX):
+        return "DOI"
+    if url and _PUBLISHED_PAGE.match(url):
+        return "URL"
+    return None
+
+
 DOI_PATTERN = r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$"
 """The DOI syntax Crossref recommends (covers nearly all DOIs issued), without ``https://doi.org/``."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, TypeVar, cast
 
 from .errors import Diagnostic
-from .ids import node_id
+from .ids import node_id, published_version_field
 from .kinds import kind_of_path, place_of
 from .schema import (
     Benchmark,
@@ -422,7 +422,7 @@ class _Checks:
             )
 
     def facts(self) -> Iterable[Diagnostic]:
-        """Facts that are likely wrong: a preprint dated away from its arXiv id; LaTeX in a title; an acronym lost its capitals; words glued by a comma; a list's tag glued to a title."""
+        """Facts that are likely wrong: a preprint dated away from its arXiv id; an "arXiv" venue on a record whose URL or DOI is a published version's; LaTeX in a title; an acronym lost its capitals; words glued by a comma; a list's tag glued to a title."""
         from collections import Counter
 
         words = Counter(w for p in self.kb.papers.values() for w in set(re.findall(r"[A-Za-z][A-Za-z0-9-]+", p.title)))
@@ -435,6 +435,14 @@ class _Checks:
                     "year",
                     f"{p.year} is far from the arXiv id {p.arxiv} (20{m.group(1)}) of this preprint",
                     "a preprint's year is its first arXiv version's; or give the published venue",
+                    "warning",
+                )
+            if p.venue == "arxiv" and (which := published_version_field(p.url, p.doi)):
+                yield rec.at(
+                    ("venue",),
+                    "venue",
+                    f"the record says arXiv, but its {which} is a published version's",
+                    "give the venue that published it (taxonomy/venues.yaml), with the published year",
                     "warning",
                 )
             for message, hint in title_problems(p.title, p.short_name, known):
