@@ -181,6 +181,7 @@ class _Synth:
         self.class_counts, self.roles, self.relation_types = _table(_CLASSIFICATION_COUNTS), _table(_ROLES), _table(_RELATION_TYPES)
         self.titles: set[str] = set()
         self.arxiv: set[str] = set()
+        self.introduced: set[str] = set()  # one introducing paper per benchmark, as validation expects
         self.done: list[str] = []
 
     def _sections(self, family: str, threat: str, side: str) -> tuple[str, ...]:
@@ -298,8 +299,9 @@ class _Synth:
             data["code"] = f"https://github.com/{re.sub(r'[^a-z0-9-]', '', authors[0].family.lower()) or 'lab'}/{pid}"  # a GitHub user name: letters, digits, hyphens
         if rng.random() < 0.25:
             data["summary"] = rng.choice(_SUMMARY).format(what=slots[0].words.lower(), effect=rng.choice(_EFFECTS), n=rng.randint(3, 12), target=slots[0].target)
-        if self.benchmarks and rng.random() < 0.06:
-            data["introduces"] = (rng.choice(self.benchmarks),)
+        if self.benchmarks and rng.random() < 0.06 and (free := [b for b in self.benchmarks if b not in self.introduced]):
+            data["introduces"] = (rng.choice(free),)
+            self.introduced.add(data["introduces"][0])
         if self.benchmarks and rng.random() < 0.15:
             data["evaluates_on"] = tuple(sorted(set(rng.choices(self.benchmarks, k=rng.randint(1, 3)))))
         if self.done and rng.random() < 0.3:

@@ -68,6 +68,16 @@ def test_an_arxiv_venue_beside_a_published_versions_url_or_doi_is_warned_about(t
     }
 
 
+def test_a_benchmark_introduced_by_a_second_paper_is_warned_about(tree):
+    root = tree()
+    chao = root / "papers" / "chao2023jailbreaking.yaml"
+    chao.write_text(chao.read_text().replace("evaluates_on: [advbench]", "introduces: [advbench]"))
+    _, warnings = open_base(root)
+    found = [(w.path, w.field, w.message) for w in warnings if w.field.startswith("introduces")]
+    # both are 2023 papers: the first by id keeps the benchmark, the other is told
+    assert found == [("papers/zou2023universal.yaml", "introduces[0]", "'advbench' is already introduced by chao2023jailbreaking")]
+
+
 def test_only_publisher_pages_and_non_arxiv_dois_name_a_published_version():
     from safetyatlas.ids import published_version_field as which
 

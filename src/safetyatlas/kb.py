@@ -322,6 +322,11 @@ class _Checks:
                 yield from self.ref(rec, ("papers", i), pid, "paper")
 
     def papers(self) -> Iterable[Diagnostic]:
+        # the first paper (by year, then id) to introduce a benchmark is its introducer; a second one is a name clash or a slip
+        introducer: dict[str, str] = {}
+        for p in sorted(self.kb.papers.values(), key=lambda p: (p.year, p.id)):
+            for b in p.introduces:
+                introducer.setdefault(b, p.id)
         for rec, p in self.records("paper", Paper):
             if p.venue is not None:
                 yield from self.ref(rec, ("venue",), p.venue, "venue")
@@ -336,6 +341,15 @@ class _Checks:
             for key in ("introduces", "evaluates_on"):
                 for i, b in enumerate(getattr(p, key)):
                     yield from self.ref(rec, (key, i), b, "benchmark")
+            for i, b in enumerate(p.introduces):
+                if introducer.get(b, p.id) != p.id:
+                    yield rec.at(
+                        ("introduces", i),
+                        f"introduces[{i}]",
+                        f"'{b}' is already introduced by {introducer[b]}",
+                        "if this paper's benchmark only shares the name, give it a record of its own (taxonomy/benchmarks/); otherwise remove this line",
+                        "warning",
+                    )
             for i, src in enumerate(p.listed_in):
                 yield from self.ref(rec, ("listed_in", i), src, "source")
             for i, r in enumerate(p.related):
