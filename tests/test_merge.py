@@ -11,7 +11,8 @@ from safetyatlas.merging import replace_in_lists
 from safetyatlas.pipeline import open_base
 
 # The preprint of the fixture's GCG record, recorded a second time under its arXiv title, with
-# what the published record lacks: a DOI, a second placement, a list and a benchmark.
+# what the published record lacks: a DOI (arXiv's own: a publisher's DOI beside the fixture's "arXiv" venue
+# would be warned about), a second placement, a list and a benchmark.
 PREPRINT = """id: zou2023preprint
 title: Adversarial Suffixes Transfer Across Aligned Language Models
 authors:
@@ -19,7 +20,7 @@ authors:
   - {family: Wang, given: Zifan}
 year: 2023
 venue: arxiv
-doi: 10.5555/invented.merge
+doi: 10.48550/arXiv.2307.15043
 classifications:
   - family: llm
     threat: jailbreak
@@ -92,7 +93,7 @@ def test_merge_folds_the_record_and_keeps_its_id_title_and_facts(tree):
     assert kept.former_ids == ("zou2023preprint",)  # its page redirects: no published link breaks
     assert kept.other_titles == ("Adversarial Suffixes Transfer Across Aligned Language Models",)
     assert kept.title == "Universal and Transferable Adversarial Attacks on Aligned Language Models"
-    assert kept.doi == "10.5555/invented.merge" and kept.arxiv == "2307.15043"
+    assert kept.doi == "10.48550/arXiv.2307.15043" and kept.arxiv == "2307.15043"
     assert {c.subcategory for c in kept.classifications} == {"gradient-based", "llm-generated"}
     assert "lm-ssp" in kept.listed_in
     assert "advbench" not in kept.evaluates_on  # the kept record introduces it
@@ -117,13 +118,13 @@ def test_dry_run_shows_the_change_and_writes_nothing(tree):
     before = snapshot(root)
     result = run("zou2023preprint", "zou2023universal", "--root", root, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "+former_ids:\n+- zou2023preprint" in result.output and "+doi: 10.5555/invented.merge" in result.output
+    assert "+former_ids:\n+- zou2023preprint" in result.output and "+doi: 10.48550/arXiv.2307.15043" in result.output
     assert "would remove papers/zou2023preprint.yaml" in result.output
     assert snapshot(root) == before
 
 
 def test_differences_are_reported_and_the_kept_record_wins(tree):
-    other = PREPRINT.replace("{family: Zou, given: Andy}", "{family: Someone, given: Else}").replace("doi: 10.5555/invented.merge", 'arxiv: "2399.00001"')
+    other = PREPRINT.replace("{family: Zou, given: Andy}", "{family: Someone, given: Else}").replace("doi: 10.48550/arXiv.2307.15043", 'arxiv: "2399.00001"')
     root = tree(files={"taxonomy/sources.yaml": SOURCES, "papers/zou2023preprint.yaml": other})
     result = run("zou2023preprint", "zou2023universal", "--root", root)
     assert result.exit_code == 0, result.output

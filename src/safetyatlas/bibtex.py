@@ -479,7 +479,7 @@ def _paper(
         "entry_type": entry_type,
         "volume": value("volume"),
         "number": value("number"),
-        "pages": re.sub(r"[-–]+", "-", value("pages") or "") or None,
+        "pages": value("pages"),  # the schema spells ranges one way
         "publisher": value("publisher"),
         "arxiv": arxiv,
         "doi": doi,

@@ -100,6 +100,14 @@ def _plausible_year(year: int) -> int:
 Year = Annotated[int, AfterValidator(_plausible_year)]
 
 
+def _page_range(value: str) -> str:
+    """One spelling of a range, as the site and the BibTeX reader use it: '1028--1050' and '1028–1050' -> '1028-1050'."""
+    return re.sub(r"[-–]+", "-", value)
+
+
+Pages = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([-–]+[0-9A-Za-z]+)?$"), AfterValidator(_page_range)]
+
+
 def _not_in_future(day: dt.date) -> dt.date:
     today = dt.datetime.now(dt.timezone.utc).date()
     if day > today:
@@ -347,7 +355,7 @@ class Paper(Model):
     entry_type: EntryType = "misc"
     volume: Issue | None = None
     number: Issue | None = None
-    pages: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([-–]+[0-9A-Za-z]+)?$")] | None = None
+    pages: Pages | None = None
     publisher: Name | None = None
     arxiv: ArxivId | None = None
     doi: Doi | None = None
