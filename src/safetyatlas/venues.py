@@ -9,8 +9,9 @@ CVF, IEEE, ACM and USENIX produce:
   ordinals, years and "Proceedings of" do not count;
 - ``2022 IEEE Symposium on Security and Privacy (SP)``, ``32nd USENIX Security Symposium (USENIX
   Security 23)``: a parenthesised acronym is tried on its own;
-- ``Findings of the Association for Computational Linguistics: EMNLP 2024``, ``EMNLP (Findings)``:
-  Findings are their own venues (``findings-emnlp``), never the main conference;
+- ``Findings of the Association for Computational Linguistics: EMNLP 2024``, ``EMNLP (Findings)``,
+  ``CVPR 2026 Findings``: Findings are their own venues (``findings-emnlp``, ``findings-cvpr``), never the
+  main conference (and unresolved when the table has no Findings venue for that conference);
 - ``NeurIPS 2023 Workshop on ...``, ``... (CVPR) Workshops``: a workshop at a conference is that
   conference's workshop venue (``neurips-workshop``), never the main conference, unless the
   workshop is a venue of its own (``AISec``, ``WOAH``);
@@ -140,6 +141,8 @@ class VenueResolver:
             venue = self.venues.get(f"findings-{conference}") if conference else None
             if venue is None and venue_key(text) == "findings acl":
                 venue = self.venues.get("findings-acl")
+            if venue is None and (host := self._lookup(re.sub(r"\bfindings\b", " ", text, flags=re.I))) is not None:
+                venue = self.venues.get(f"findings-{host.id}")  # "CVPR 2026 Findings", "Findings of the IEEE/CVF Conference on ..."
             return self._done(raw, venue, year, arxiv)
         whole = self._lookup(text)
         if re.search(r"\bworkshops?\b", folded):
