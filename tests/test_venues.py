@@ -89,3 +89,10 @@ def test_every_real_venue_resolves_by_its_own_names(resolver):
         for name in (v.name, v.full_name, *v.aliases):
             got = resolver.resolve(name).venue
             assert got is None or got.id == v.id, (name, v.id, got.id)
+
+
+def test_findings_are_never_the_main_track(resolver):
+    # a conference with a Findings venue in the table gets it; one without stays unresolved rather than wrong
+    assert resolver.resolve("CVPR 2026 Findings").venue.id == "findings-cvpr"
+    assert resolver.resolve("Findings of EMNLP 2025").venue.id == "findings-emnlp"
+    assert resolver.resolve("ICCV 2025 Findings").venue is None
