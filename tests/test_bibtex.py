@@ -279,3 +279,9 @@ def test_full_export_compiles_with_bibtex_and_latex(tmp_path):
     bbl = (tmp_path / "doc.bbl").read_text(errors="replace")
     assert bbl.count("\\bibitem") == len(kb.papers) + 1 + len(hostile)
     assert "et~al." in bbl and "{GPT}" in bbl
+
+
+def test_a_record_spells_a_page_range_one_way_whatever_it_was_given():
+    # the schema's rule, which the BibTeX reader relies on: '--' (BibTeX) and an en dash become '-'
+    assert paper(pages="1028--1050").pages == paper(pages="1028–1050").pages == "1028-1050"
+    assert paper(pages="119474").pages == "119474"
