@@ -241,6 +241,7 @@ def content_figures(kb: KnowledgeBase) -> dict:
         "challenges_without_papers": sum(1 for c in kb.challenges.values() if not c.papers),
         "papers_with_code": sum(1 for p in papers if p.code),
         "venue_arxiv": sum(1 for p in papers if p.venue == "arxiv"),
+        "venue_unknown": sum(1 for p in papers if p.venue is None),
         "background_papers": sum(1 for p in papers if p.classifications and all(c.role == "background" for c in p.classifications)),
         "subcategories_used": sum(1 for n in all_subs if per_sub[n]),
         "single_paper_subcategories": sum(1 for n in all_subs if per_sub[n] == 1),

@@ -138,7 +138,10 @@ def stats(root: str, as_json: bool) -> None:
         f"benchmark results {quality['papers_with_results']} papers name the benchmarks of the base they report results on; "
         f"{scope['with_results']}/{scope['papers']} of the LLM jailbreak, prompt-injection and agent attack/defense papers"
     )
-    click.echo(f"venue = arXiv     {quality['venue_arxiv']}/{cov.papers} papers ({100 * quality['venue_arxiv'] / n:.1f}%)")
+    click.echo(
+        f"venue = arXiv     {quality['venue_arxiv']}/{cov.papers} papers ({100 * quality['venue_arxiv'] / n:.1f}%); "
+        f"{quality['venue_unknown']} name no venue (an OpenReview page, a chapter or a report whose venue is not yet known)"
+    )
     click.echo(f"background        {quality['background_papers']} papers are context only (role background)")
     subs = quality["subcategories_used"]
     click.echo(
