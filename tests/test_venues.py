@@ -70,6 +70,20 @@ def test_a_name_two_venues_share_resolves_to_neither():
     assert VenueResolver([a, b]).resolve("Alpha Conference").venue == a
 
 
+def test_publisher_words_count_before_they_are_dropped():
+    """A journal titled with the bare words of an IEEE journal is not that IEEE journal, and back."""
+    from safetyatlas.schema import Venue
+
+    ieee = Venue(id="ieee-x", name="IEEE TX", full_name="IEEE Transactions on Xylology", type="journal")
+    bare = Venue(id="x", name="TX", full_name="Transactions on Xylology", type="journal")
+    only_ieee = Venue(id="ieee-y", name="IEEE TY", full_name="IEEE Transactions on Yodelling", type="journal")
+    resolver = VenueResolver([ieee, bare, only_ieee])
+    assert resolver.resolve("IEEE Transactions on Xylology").venue == ieee
+    assert resolver.resolve("Transactions on Xylology").venue == bare
+    assert resolver.resolve("Transactions on Yodelling").venue == only_ieee  # dropped "IEEE": still found when unique
+    assert resolver.resolve("ACM Transactions on Xylology").venue is None  # another publisher: neither journal
+
+
 @pytest.mark.parametrize(
     "a, b",
     [

@@ -21,7 +21,10 @@ CVF, IEEE, ACM and USENIX produce:
 
 The rule is "unresolved rather than wrong": a string is resolved only when its normalised form
 equals one venue's normalised name, full name or alias (or, for long names, starts with exactly
-one of them). ``Submitted to ...`` and ``Under review`` are never a venue. Unresolved strings come
+one of them). Publisher words (IEEE, ACM, CVF) are compared first as written, then dropped: so
+``Transactions on Information Forensics and Security`` still finds IEEE TIFS, while a journal whose
+own title is the bare name (Scilight's ``Transactions on Artificial Intelligence``) is not mistaken
+for the IEEE journal of the same words. ``Submitted to ...`` and ``Under review`` are never a venue. Unresolved strings come
 back with the closest known venues, for the error message.
 """
 
@@ -43,7 +46,8 @@ _ORDINAL_WORDS = (
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth sixtieth "
     "twenty thirty forty fifty sixty"
 ).split()
-_DROP = frozenset(_ORDINAL_WORDS + "proceedings proc the of on in at annual international intl ieee cvf thecvf acm sigsac volume vol long short papers paper main track conference-track".split())
+_DROP = frozenset(_ORDINAL_WORDS + "proceedings proc the of on in at annual international intl volume vol long short papers paper main track conference-track".split())
+_PUBLISHERS = frozenset("ieee cvf thecvf acm sigsac".split())
 _TRACKS = re.compile(r"\b(?:datasets and benchmarks|industry|demo(?:nstrations?)?|system demonstrations|main conference|conference)\s+track\b", re.I)
 _YEAR4 = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _PARENS = re.compile(r"\(([^()]*)\)")
@@ -53,14 +57,17 @@ _FINDINGS_OF = ("emnlp", "naacl", "eacl", "aacl", "acl")
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def venue_key(text: str) -> str:
-    """The comparable form of a venue name: ``'Proceedings of the 41st Int. Conf. ...'`` -> words that matter."""
+def venue_key(text: str, publishers: bool = False) -> str:
+    """The comparable form of a venue name: ``'Proceedings of the 41st Int. Conf. ...'`` -> words that matter.
+
+    Publisher words (IEEE, ACM, CVF) are dropped unless ``publishers`` is true.
+    """
     text = ascii_fold(text).casefold().replace("&", " and ")
     text = _TRACKS.sub(" ", text)
     text = _YEAR4.sub(" ", text)
     text = re.sub(r"['’][0-9]{2}\b", " ", text)
     text = re.sub(r"\b[0-9]+(?:st|nd|rd|th)\b", " ", text)
-    words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in _DROP and not w.isdigit()]
+    words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in _DROP and not w.isdigit() and (publishers or w not in _PUBLISHERS)]
     return " ".join(words)
 
 
@@ -87,11 +94,15 @@ class VenueResolver:
         table = list(venues.values()) if isinstance(venues, Mapping) else list(venues)
         self.venues = {v.id: v for v in table}
         index: dict[str, set[str]] = {}
+        written: dict[str, set[str]] = {}  # keys with the publisher words kept
         for v in table:
             for name in (v.id, v.name, v.full_name, *v.aliases):
                 if key := venue_key(name):
                     index.setdefault(key, set()).add(v.id)
+                if key := venue_key(name, publishers=True):
+                    written.setdefault(key, set()).add(v.id)
         self._index = {k: self.venues[next(iter(ids))] for k, ids in index.items() if len(ids) == 1}
+        self._written = {k: self.venues[next(iter(ids))] for k, ids in written.items() if len(ids) == 1}
         self._long = sorted((k for k in self._index if len(k.split()) >= 4), key=len, reverse=True)
 
     # -- lookup -------------------------------------------------------------------------
@@ -100,6 +111,8 @@ class VenueResolver:
         key = venue_key(text)
         if not key:
             return None
+        if (v := self._written.get(venue_key(text, publishers=True))) is not None:
+            return v
         if (v := self._index.get(key)) is not None:
             return v
         prefixed = [k for k in self._long if key.startswith(k + " ")]
