@@ -137,7 +137,7 @@ def test_stats_json_has_the_numbers(tree):
     assert data["by_threat_side"] == {"jailbreak attack": 2} and data["by_year"] == {"2023": 2}
     assert data["matrix"]["llm.jailbreak.attack"] == 2
     # PAIR reports AdvBench results; GCG introduces it (not a result on someone else's benchmark); the one challenge cites nothing
-    assert data["results_in_scope"] == {"papers": 2, "with_results": 1} and data["papers_with_results"] == 1
+    assert data["results_in_scope"] == {"papers": 2, "with_results": 1, "own_benchmark_only": 1} and data["papers_with_results"] == 1
     assert data["challenges_without_papers"] == 1
     assert (data["venue_arxiv"], data["venue_unknown"]) == (2, 0)  # both fixture papers are preprints
 

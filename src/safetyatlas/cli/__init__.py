@@ -136,7 +136,8 @@ def stats(root: str, as_json: bool) -> None:
     scope = quality["results_in_scope"]
     click.echo(
         f"benchmark results {quality['papers_with_results']} papers name the benchmarks of the base they report results on; "
-        f"{scope['with_results']}/{scope['papers']} of the LLM jailbreak, prompt-injection and agent attack/defense papers"
+        f"{scope['with_results']}/{scope['papers']} of the LLM jailbreak, prompt-injection and agent attack/defense papers "
+        f"(and {scope['own_benchmark_only']} more introduce a benchmark of their own and record no other)"
     )
     click.echo(
         f"venue = arXiv     {quality['venue_arxiv']}/{cov.papers} papers ({100 * quality['venue_arxiv'] / n:.1f}%); "
