@@ -136,6 +136,34 @@ def test_no_summary_copies_its_abstract(base):
     assert copied == []
 
 
+# arXiv ids whose metadata title is not this record's work: 2503.17987 was first posted as the
+# metaphor-based T2I jailbreak (since re-posted as 2512.10766) and now carries Reason2Attack
+ARXIV_ID_REUSED = {"zhang2025reason2attack"}
+
+
+@pytest.mark.skipif(not METADATA.is_file(), reason="the arXiv metadata is not beside the repository (CI has it)")
+def test_every_arxiv_title_is_the_title_or_another_title(base):
+    """The arXiv metadata is one version of a paper; its title is the record's title or one of its other_titles.
+
+    A record whose arXiv version was retitled (on publication, or in a later revision) keeps the other
+    title, so a reader searching either finds it, and a newly diverging title is looked at, not missed.
+    """
+    import json
+
+    from safetyatlas.bibtex import plain_title
+
+    kb, _ = base
+    titles = {}
+    with open(METADATA, encoding="utf-8") as f:
+        for line in f:
+            m = json.loads(line)
+            titles[m["arxiv"]] = normalise_title(plain_title(m["title"]))
+    known = {p.id: {normalise_title(t) for t in (p.title, *p.other_titles)} for p in kb.papers.values()}
+    compared = [p for p in kb.papers.values() if p.arxiv in titles and p.id not in ARXIV_ID_REUSED]
+    assert len(compared) > 1000
+    assert [p.id for p in compared if titles[p.arxiv] not in known[p.id]] == []
+
+
 def test_people_rules():
     from safetyatlas.people import identity, likely_split
     from safetyatlas.schema import Author, Classification, Paper, Person
