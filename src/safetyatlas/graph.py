@@ -240,7 +240,8 @@ def content_figures(kb: KnowledgeBase) -> dict:
         "results_in_scope": {
             "papers": len(in_scope),
             "with_results": sum(1 for p in in_scope if p.evaluates_on),
-            "own_benchmark_only": sum(1 for p in in_scope if p.introduces and not p.evaluates_on),  # benchmark papers: their results are on their own benchmark
+            # benchmark papers whose only recorded results are on the benchmark they introduce
+            "own_benchmark_only": sum(1 for p in in_scope if p.introduces and not p.evaluates_on),
         },
         "challenges_without_papers": sum(1 for c in kb.challenges.values() if not c.papers),
         "papers_with_code": sum(1 for p in papers if p.code),

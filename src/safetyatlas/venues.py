@@ -24,8 +24,8 @@ equals one venue's normalised name, full name or alias (or, for long names, star
 one of them). Publisher words (IEEE, ACM, CVF) are compared first as written, then dropped: so
 ``Transactions on Information Forensics and Security`` still finds IEEE TIFS, while a journal whose
 own title is the bare name (Scilight's ``Transactions on Artificial Intelligence``) is not mistaken
-for the IEEE journal of the same words. ``Submitted to ...`` and ``Under review`` are never a venue. Unresolved strings come
-back with the closest known venues, for the error message.
+for the IEEE journal of the same words. ``Submitted to ...`` and ``Under review`` are never a
+venue. Unresolved strings come back with the closest known venues, for the error message.
 """
 
 from __future__ import annotations
