@@ -65,6 +65,28 @@ def test_jailbreak_and_unlearning_adapters():
     assert un[1].url == "https://openreview.net/forum?id=AbCdEf123" and un[1].venue is None and un[1].code is None
 
 
+@pytest.mark.parametrize(
+    "raw, canonical",
+    [
+        ("https://github.com/tmlr-group/DeepInception?tab=readme-ov-file", "https://github.com/tmlr-group/DeepInception"),
+        ("https://github.com/llm-attacks/llm-attacks.git", "https://github.com/llm-attacks/llm-attacks"),
+        ("http://www.github.com/example/riddles/#readme", "https://github.com/example/riddles"),
+        ("https://github.com/meta-llama/llama-recipes/tree/main/recipes/responsible_ai/llama_guard/", "https://github.com/meta-llama/llama-recipes/tree/main/recipes/responsible_ai/llama_guard"),
+        ("https://gitlab.com/group/project/", "https://gitlab.com/group/project"),
+    ],
+)
+def test_code_links_have_one_spelling(raw, canonical):
+    from safetyatlas.ids import normalise_code_url
+
+    assert normalise_code_url(raw) == canonical
+
+
+def test_a_list_code_link_with_view_state_is_read_canonically(tmp_path):
+    readme = (PEERS / "jailbreak-list" / "README.md").read_text(encoding="utf-8")
+    (tmp_path / "README.md").write_text(readme.replace("github.com/example/riddles)", "github.com/example/riddles?tab=readme-ov-file)"), encoding="utf-8")
+    assert parse_jailbreak_list(tmp_path)[0].code == "https://github.com/example/riddles"
+
+
 def test_openredteaming_adapter_reads_wrapped_entries_and_drops_broken_links():
     entries = parse_openredteaming(PEERS / "openredteaming")
     assert [(e.title, e.topic) for e in entries] == [

@@ -78,6 +78,14 @@ def test_a_benchmark_introduced_by_a_second_paper_is_warned_about(tree):
     assert found == [("papers/zou2023universal.yaml", "introduces[0]", "'advbench' is already introduced by chao2023jailbreaking")]
 
 
+def test_a_code_link_with_view_state_is_warned_about(tree):
+    root = tree()
+    zou = root / "papers" / "zou2023universal.yaml"
+    zou.write_text(zou.read_text().replace('arxiv: "2307.15043"\n', 'arxiv: "2307.15043"\ncode: https://github.com/llm-attacks/llm-attacks?tab=readme-ov-file\n'))
+    _, warnings = open_base(root)
+    assert [(w.path, w.field, w.hint) for w in warnings if w.field == "code"] == [("papers/zou2023universal.yaml", "code", "write https://github.com/llm-attacks/llm-attacks")]
+
+
 def test_only_publisher_pages_and_non_arxiv_dois_name_a_published_version():
     from safetyatlas.ids import published_version_field as which
 

@@ -61,6 +61,18 @@ def normalise_url(url: str) -> str:
     return url
 
 
+_GITHUB_REPO = re.compile(r"^https?://(?:www\.)?github\.com/([^?#]+?)(?:\.git)?/*(?:[?#].*)?$", re.I)
+
+
+def normalise_code_url(url: str) -> str:
+    """A code link in its canonical form: a GitHub address without GitHub's view state (``?tab=readme-ov-file``,
+    ``#readme``), a ``.git`` suffix or a trailing slash; other addresses only lose a trailing slash."""
+    url = url.strip()
+    if m := _GITHUB_REPO.match(url):
+        return f"https://github.com/{m.group(1)}"
+    return url.rstrip("/")
+
+
 _PUBLISHED_PAGE = re.compile(
     r"^https?://(?:www\.)?(?:aclanthology\.org|openaccess\.thecvf\.com|proceedings\.mlr\.press|proceedings\.neurips\.cc"
     r"|papers\.nips\.cc|usenix\.org/conference|ojs\.aaai\.org|ijcai\.org/proceedings|dl\.acm\.org/doi|ieeexplore\.ieee\.org/document"

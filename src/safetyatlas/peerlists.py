@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .ids import find_arxiv, normalise_doi, normalise_url
+from .ids import find_arxiv, normalise_code_url, normalise_doi, normalise_url
 from .textnorm import squash_space
 
 __all__ = ["ListEntry", "ADAPTERS", "by_key", "parse_lmssp", "parse_jailbreak_list", "parse_unlearning_list", "parse_openredteaming", "parse_llm_sp", "parse_arxiv_digest"]
@@ -105,7 +105,7 @@ def parse_lmssp(folder: Path) -> list[ListEntry]:
                     url,
                     arxiv,
                     doi,
-                    code.group(1).rstrip("/") if code else None,
+                    normalise_code_url(code.group(1)) if code else None,
                     venue,
                     int(m.group(1)),
                     int(m.group(2)),
@@ -153,7 +153,7 @@ def parse_jailbreak_list(folder: Path) -> list[ListEntry]:
                 url,
                 arxiv,
                 doi,
-                code.rstrip("/") if code else None,
+                normalise_code_url(code) if code else None,
                 None if venue in (None, "arXiv", "arxiv", "Arxiv") else venue,
                 int(when.group(1)) if when else None,
                 int(when.group(2)) if when else None,
@@ -198,7 +198,7 @@ def parse_unlearning_list(folder: Path) -> list[ListEntry]:
                 venue = squash_space(d.split(":", 1)[-1]).strip("- ") or None
             elif "github.com" in d:
                 c = re.search(r"https://github\.com/[^)\s]+", d)
-                code = c.group().rstrip("/") if c else None
+                code = normalise_code_url(c.group()) if c else None
         arxiv, doi, url = _links(m.group("link"))
         entries.append(
             ListEntry(
