@@ -86,6 +86,25 @@ def test_a_code_link_with_view_state_is_warned_about(tree):
     assert [(w.path, w.field, w.hint) for w in warnings if w.field == "code"] == [("papers/zou2023universal.yaml", "code", "write https://github.com/llm-attacks/llm-attacks")]
 
 
+def test_a_url_built_from_a_doi_asks_for_the_doi():
+    from safetyatlas.ids import doi_in_url
+
+    assert doi_in_url("https://link.springer.com/chapter/10.1007/978-3-031-43153-1_36") == "10.1007/978-3-031-43153-1_36"
+    assert doi_in_url("https://dl.acm.org/doi/abs/10.1145/3658644.3670388") == "10.1145/3658644.3670388"
+    assert doi_in_url("https://doi.org/10.18653/v1/2024.emnlp-main.33") == "10.18653/v1/2024.emnlp-main.33"
+    assert doi_in_url("https://aclanthology.org/2024.emnlp-main.33/") is None  # an Anthology id is not a DOI
+    assert doi_in_url("https://ieeexplore.ieee.org/document/10319323") is None
+    assert doi_in_url(None) is None
+
+
+def test_a_doi_url_without_its_doi_is_warned_about(tree):
+    root = tree()
+    zou = root / "papers" / "zou2023universal.yaml"
+    zou.write_text(zou.read_text().replace('arxiv: "2307.15043"\n', 'arxiv: "2307.15043"\nurl: https://dl.acm.org/doi/10.1145/1234567.7654321\n'))
+    _, warnings = open_base(root)
+    assert [(w.field, w.hint) for w in warnings if w.field == "url"] == [("url", "add doi: 10.1145/1234567.7654321")]
+
+
 def test_only_publisher_pages_and_non_arxiv_dois_name_a_published_version():
     from safetyatlas.ids import published_version_field as which
 

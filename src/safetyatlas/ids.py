@@ -50,6 +50,16 @@ def normalise_doi(text: str) -> str | None:
     return unquote(m.group(1)).rstrip(".,;") if m else None
 
 
+_DOI_PAGE = re.compile(r"^https?://(?:(?:dx\.)?doi\.org/|link\.springer\.com/(?:chapter|article)/|dl\.acm\.org/doi/(?:abs/|full/|pdf/)?)(10\.\d{4,9}/[^?#\s]+)", re.I)
+
+
+def doi_in_url(url: str | None) -> str | None:
+    """The DOI a page address is built from (doi.org, Springer chapters and articles, the ACM Digital
+    Library), or None: such a URL names the DOI, so the record can give it as ``doi``."""
+    m = _DOI_PAGE.match(url.strip()) if url else None
+    return normalise_doi(m.group(1)) if m else None
+
+
 def normalise_url(url: str) -> str:
     """An official paper page in its canonical form: OpenReview ``pdf?id=`` -> ``forum?id=``,
     ACL Anthology ``.pdf`` -> the page, ``http`` -> ``https`` for both."""

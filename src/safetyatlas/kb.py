@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, TypeVar, cast
 
 from .errors import Diagnostic
-from .ids import node_id, normalise_code_url, published_version_field
+from .ids import doi_in_url, node_id, normalise_code_url, published_version_field
 from .kinds import kind_of_path, place_of
 from .schema import (
     Benchmark,
@@ -459,6 +459,8 @@ class _Checks:
                     "give the venue that published it (taxonomy/venues.yaml), with the published year",
                     "warning",
                 )
+            if p.doi is None and (doi := doi_in_url(p.url)):
+                yield rec.at(("url",), "url", f"the URL is built from the DOI {doi}, which the record does not give", f"add doi: {doi}", "warning")
             if p.code and (canonical := normalise_code_url(p.code)) != p.code:
                 yield rec.at(("code",), "code", f"the code link is not in its canonical form: {p.code}", f"write {canonical}", "warning")
             for message, hint in title_problems(p.title, p.short_name, known):
