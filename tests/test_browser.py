@@ -89,12 +89,18 @@ def explorer_count(page) -> int:
     return int(page.locator("#sa-explorer .sa-count").get_attribute("data-count"))
 
 
-def test_search_finds_a_paper_by_title_and_opens_it(page):
+def search_for(page, text: str):
+    """Type ``text`` into Material's search on the home page with real key events; the result links once one shows."""
     open_page(page, "")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    box.press_sequentially("Jailbroken how does", delay=40)
-    hit = page.locator(".md-search-result__link", has_text="How Does LLM Safety Training Fail").first
+    page.locator("input.md-search__input").press_sequentially(text, delay=40)
+    links = page.locator(".md-search-result__link")
+    links.first.wait_for(timeout=15000)
+    return links
+
+
+def test_search_finds_a_paper_by_title_and_opens_it(page):
+    hit = search_for(page, "Jailbroken how does").filter(has_text="How Does LLM Safety Training Fail").first
     hit.wait_for(timeout=15000)
     hit.click()
     page.wait_for_url("**/generated/papers/wei2023jailbroken/**")
@@ -102,21 +108,13 @@ def test_search_finds_a_paper_by_title_and_opens_it(page):
 
 
 def test_search_finds_a_paper_by_author(page):
-    open_page(page, "")
-    page.locator(".md-search__input").first.click()
-    page.locator("input.md-search__input").press_sequentially("Debenedetti", delay=40)
-    page.locator(".md-search-result__link").first.wait_for(timeout=15000)
-    assert page.locator(".md-search-result__link", has_text="AgentDojo").count() >= 1
+    assert search_for(page, "Debenedetti").filter(has_text="AgentDojo").count() >= 1
 
 
 def test_search_finds_a_word_next_to_punctuation(page, kb):
     """An earlier title is shown as 'also titled “AdvWeb: ...”': the word between the quote and the colon is searchable."""
     assert any(t.startswith("AdvWeb:") for t in kb.papers["xu2024advagent"].other_titles)
-    open_page(page, "")
-    page.locator(".md-search__input").first.click()
-    page.locator("input.md-search__input").press_sequentially("AdvWeb", delay=40)
-    page.locator(".md-search-result__link").first.wait_for(timeout=15000)
-    assert page.locator(".md-search-result__link", has_text="AdvAgent").count() >= 1
+    assert search_for(page, "AdvWeb").filter(has_text="AdvAgent").count() >= 1
 
 
 def test_explorer_filters_narrow_the_count_and_the_url_round_trips(page, kb):
