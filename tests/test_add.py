@@ -420,6 +420,17 @@ def test_add_from_doi_offline_or_unknown(tree, monkeypatch):
     assert run("--doi", "not-a-doi", "--root", root, *FLAGS).exit_code == 2
 
 
+def test_add_from_doi_accepts_the_publishers_page_of_the_doi(tree, monkeypatch):
+    asked = []
+    monkeypatch.setattr("urllib.request.urlopen", lambda request, timeout: asked.append(request.full_url) or io.BytesIO(CROSSREF))
+    root = tree()
+    result = run("--doi", "https://dl.acm.org/doi/abs/10.5555/invented.2024.7", "--root", root, *FLAGS, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert asked == ["https://api.crossref.org/works/10.5555/invented.2024.7"] and "doi: 10.5555/invented.2024.7" in result.output
+    result = run("--doi", "https://ieeexplore.ieee.org/document/10319323", "--root", root, *FLAGS)
+    assert result.exit_code == 2 and "is not a DOI" in result.output and "publisher page" in result.output
+
+
 def test_suggest_ranks_the_subcategory_of_similar_papers_first_and_writes_nothing(tree, tmp_path):
     root = tree()
     before = papers(root)

@@ -121,6 +121,23 @@ def test_parse_maps_booktitle_journal_and_aliases_to_venues():
     assert (z.venue, z.entry_type, z.arxiv, z.authors_truncated) == ("arxiv", "misc", "2401.00001", True)
 
 
+def test_parse_takes_the_doi_from_wherever_the_entry_gives_it():
+    text = """
+@inproceedings{a, title={One}, author={Doe, Jane}, booktitle={nips}, year=2024, doi={https://doi.org/10.5555/one.1}, url={https://doi.org/10.5555/one.1}}
+@inproceedings{b, title={Two}, author={Doe, Jane}, booktitle={nips}, year=2024, url={https://link.springer.com/chapter/10.1007/978-3-031-00001-2_3}}
+@inproceedings{c, title={Three}, author={Doe, Jane}, booktitle={nips}, year=2024, url={https://dl.acm.org/doi/abs/10.1145/3658644.3670388}}
+@inproceedings{d, title={Four}, author={Doe, Jane}, booktitle={nips}, year=2024, note={doi: 10.5555/four.4}}
+@inproceedings{e, title={Five}, author={Doe, Jane}, booktitle={nips}, year=2024, url={https://ieeexplore.ieee.org/document/10319323}}
+"""
+    a, b, c, d, e = (p.paper for p in from_bibtex(text, VENUES, PLACE))
+    assert (a.doi, a.url) == ("10.5555/one.1", None)  # the doi.org address is the DOI itself, written again on export
+    # a publisher page built from the DOI gives the DOI (the rule validation applies too) and stays the paper's page
+    assert (b.doi, b.url) == ("10.1007/978-3-031-00001-2_3", "https://link.springer.com/chapter/10.1007/978-3-031-00001-2_3")
+    assert (c.doi, c.url) == ("10.1145/3658644.3670388", "https://dl.acm.org/doi/abs/10.1145/3658644.3670388")
+    assert d.doi == "10.5555/four.4"
+    assert (e.doi, e.url) == (None, "https://ieeexplore.ieee.org/document/10319323")  # an IEEE page number is not a DOI
+
+
 def test_parse_decodes_latex_and_keeps_a_scheme_key():
     text = r"@misc{tramer2024robust, title = {Robust {\&} fast}, author = {Tram{\`e}r, Florian and van der Berg, Jan}, year = {2024}, eprint = {2401.00002}, archivePrefix = {arXiv}}"
     (p,) = from_bibtex(text, VENUES, PLACE)

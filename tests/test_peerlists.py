@@ -87,6 +87,13 @@ def test_a_list_code_link_with_view_state_is_read_canonically(tmp_path):
     assert parse_jailbreak_list(tmp_path)[0].code == "https://github.com/example/riddles"
 
 
+def test_a_list_link_to_a_publishers_doi_page_gives_the_doi(tmp_path):
+    readme = (PEERS / "jailbreak-list" / "README.md").read_text(encoding="utf-8")
+    (tmp_path / "README.md").write_text(readme.replace("https://arxiv.org/abs/2402.00005", "https://link.springer.com/chapter/10.1007/978-3-031-00001-2_3"), encoding="utf-8")
+    entry = parse_jailbreak_list(tmp_path)[1]
+    assert (entry.arxiv, entry.doi, entry.url) == (None, "10.1007/978-3-031-00001-2_3", None)  # the DOI leads to that page
+
+
 def test_openredteaming_adapter_reads_wrapped_entries_and_drops_broken_links():
     entries = parse_openredteaming(PEERS / "openredteaming")
     assert [(e.title, e.topic) for e in entries] == [

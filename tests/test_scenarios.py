@@ -92,6 +92,8 @@ def test_a_url_built_from_a_doi_asks_for_the_doi():
     assert doi_in_url("https://link.springer.com/chapter/10.1007/978-3-031-43153-1_36") == "10.1007/978-3-031-43153-1_36"
     assert doi_in_url("https://dl.acm.org/doi/abs/10.1145/3658644.3670388") == "10.1145/3658644.3670388"
     assert doi_in_url("https://doi.org/10.18653/v1/2024.emnlp-main.33") == "10.18653/v1/2024.emnlp-main.33"
+    assert doi_in_url("https://onlinelibrary.wiley.com/doi/full/10.1002/int.22968") == "10.1002/int.22968"  # the /doi/ pages of other publishers
+    assert doi_in_url("https://www.tandfonline.com/doi/abs/10.1080/08839514.2024.2302275") == "10.1080/08839514.2024.2302275"
     assert doi_in_url("https://aclanthology.org/2024.emnlp-main.33/") is None  # an Anthology id is not a DOI
     assert doi_in_url("https://ieeexplore.ieee.org/document/10319323") is None
     assert doi_in_url(None) is None

@@ -314,12 +314,13 @@ _CROSSREF_TYPES = {"proceedings-article": "inproceedings", "journal-article": "a
 
 
 def doi_id(text: str) -> str:
-    """The bare DOI from ``10.1145/...``, ``doi:10.1145/...`` or a doi.org URL; ``UsageProblem`` otherwise."""
-    from .ids import DOI_PATTERN, normalise_doi
+    """The bare DOI from ``10.1145/...``, ``doi:10.1145/...``, a doi.org URL or a publisher's page built
+    from the DOI (Springer, the ACM DL: ``ids.doi_in_url``); ``UsageProblem`` otherwise."""
+    from .ids import DOI_PATTERN, doi_in_url, normalise_doi
 
-    found = normalise_doi(text)
+    found = doi_in_url(text.strip()) or normalise_doi(text)
     if not found or not re.fullmatch(DOI_PATTERN, found):
-        raise UsageProblem(f"'{text}' is not a DOI (write it as 10.1145/3576915.3623120)")
+        raise UsageProblem(f"'{text}' is not a DOI (write it as 10.1145/3576915.3623120, or give its doi.org or publisher page address)")
     return found
 
 

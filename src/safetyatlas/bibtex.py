@@ -34,7 +34,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from .errors import Diagnostic, Severity
-from .ids import PAPER_ID_RE, find_arxiv, make_paper_id, normalise_arxiv, normalise_doi, normalise_url
+from .ids import PAPER_ID_RE, doi_in_url, find_arxiv, make_paper_id, normalise_arxiv, normalise_doi, normalise_url
 from .schema import Author, Classification, Paper, Venue
 from .textnorm import LATEX_MARKUP, squash_space
 from .validate import describe_error, format_loc
@@ -537,11 +537,14 @@ def _arxiv(entry: Entry, value) -> str | None:
 
 
 def _doi(entry: Entry, value) -> str | None:
-    """The DOI from ``doi`` (bare, ``doi:`` or a doi.org URL) or from a doi.org ``url``."""
-    for key in ("doi", "url", "note"):
-        if (text := value(key)) and (found := normalise_doi(text) if key == "doi" or "doi" in text.casefold() else None):
-            return found
-    return None
+    """The DOI from ``doi`` (bare, ``doi:`` or a doi.org URL), else from a ``url`` built from one
+    (doi.org, a Springer or ACM page: ``ids.doi_in_url``), else from a ``doi:`` in ``note``."""
+    if (text := value("doi")) and (found := normalise_doi(text)):
+        return found
+    if found := doi_in_url(value("url")):
+        return found
+    note = value("note")
+    return normalise_doi(note) if note and "doi" in note.casefold() else None
 
 
 def _paper_id(key: str, authors: tuple[Author, ...], year: int, title: str, taken: set[str]) -> str:

@@ -50,12 +50,18 @@ def normalise_doi(text: str) -> str | None:
     return unquote(m.group(1)).rstrip(".,;") if m else None
 
 
-_DOI_PAGE = re.compile(r"^https?://(?:(?:dx\.)?doi\.org/|link\.springer\.com/(?:chapter|article)/|dl\.acm\.org/doi/(?:abs/|full/|pdf/)?)(10\.\d{4,9}/[^?#\s]+)", re.I)
+# doi.org itself; Springer's chapter and article pages; the ``/doi/[abs|full|pdf|epdf]/<DOI>`` pages of the
+# ACM Digital Library, Wiley, Taylor & Francis, SAGE and the other publishers on that platform
+_DOI_PAGE = re.compile(
+    r"^https?://(?:(?:www\.|dx\.)?doi\.org/|link\.springer\.com/(?:chapter|article)/|[a-z0-9.\-]+/doi/(?:abs/|full/|pdf/|epdf/)?)(10\.\d{4,9}/[^?#\s]+)",
+    re.I,
+)
 
 
 def doi_in_url(url: str | None) -> str | None:
-    """The DOI a page address is built from (doi.org, Springer chapters and articles, the ACM Digital
-    Library), or None: such a URL names the DOI, so the record can give it as ``doi``."""
+    """The DOI a page address is built from (doi.org, Springer chapters and articles, the ``/doi/``
+    pages of the ACM Digital Library and other publishers), or None: such a URL names the DOI, so
+    the record can give it as ``doi``."""
     m = _DOI_PAGE.match(url.strip()) if url else None
     return normalise_doi(m.group(1)) if m else None
 

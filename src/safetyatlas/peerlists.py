@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .ids import find_arxiv, normalise_code_url, normalise_doi, normalise_url
+from .ids import doi_in_url, find_arxiv, normalise_code_url, normalise_url
 from .textnorm import squash_space
 
 __all__ = ["ListEntry", "ADAPTERS", "by_key", "parse_lmssp", "parse_jailbreak_list", "parse_unlearning_list", "parse_openredteaming", "parse_llm_sp", "parse_arxiv_digest"]
@@ -60,7 +60,7 @@ def _links(text: str) -> tuple[str | None, str | None, str | None]:
     """(arxiv, doi, url) from a paper link."""
     url = text.strip()
     arxiv = find_arxiv(url)
-    doi = normalise_doi(url) if "doi" in url.casefold() else None
+    doi = doi_in_url(url)
     if arxiv or doi or not url.startswith("http") or "arxiv.org/" in url.casefold():  # an arXiv link without a whole id is a list's typo, not a link
         return arxiv, doi, None
     return arxiv, doi, normalise_url(url)
