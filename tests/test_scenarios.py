@@ -86,6 +86,17 @@ def test_a_code_link_with_view_state_is_warned_about(tree):
     assert [(w.path, w.field, w.hint) for w in warnings if w.field == "code"] == [("papers/zou2023universal.yaml", "code", "write https://github.com/llm-attacks/llm-attacks")]
 
 
+def test_a_former_taxonomy_id_names_its_node_in_one_of_three_ways():
+    from safetyatlas.ids import former_node
+
+    assert former_node("vlm.jailbreak.defense", "input-mutation", "detection") == "vlm.jailbreak.defense.detection.input-mutation"  # a sibling
+    assert former_node("dm.ip-protection.attack", "copyright-evasion.dataset-ownership-evasion", "watermark-removal") == "dm.ip-protection.attack.copyright-evasion.dataset-ownership-evasion"
+    moved = "vlm-agent.jailbreak.defense.input-purification.purifier-and-defensive-suffix"  # from another scope, in full
+    assert former_node("vlm.jailbreak.defense", moved, "input-purification") == moved
+    assert former_node("dm.ip-protection.attack", "copyright-evasion") == "dm.ip-protection.attack.copyright-evasion"  # on a category
+    assert former_node("vlm.jailbreak.defense", "vlm-agent.jailbreak.defense.input-purification") == "vlm-agent.jailbreak.defense.input-purification"
+
+
 def test_a_url_built_from_a_doi_asks_for_the_doi():
     from safetyatlas.ids import doi_in_url
 

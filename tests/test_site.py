@@ -253,6 +253,41 @@ def test_a_former_id_may_not_name_another_record(tmp_path):
     assert any(d.field == "former_ids[0]" and "already a paper's id" in d.message for d in info.value.diagnostics)
 
 
+def test_a_node_merged_from_another_scope_redirects_to_its_new_place(tmp_path, monkeypatch):
+    """A node moved across scopes (a guard model filed under agents that belongs to VLMs) keeps its
+    old address as a redirect: on its new category and subcategory, in full."""
+    from safetyatlas.site import SiteConfig, generate
+
+    monkeypatch.setenv("OFFLINE", "false")
+    root = project(tmp_path / "kb")
+    path = root / "taxonomy" / "scopes" / "llm.jailbreak.attack.yaml"
+    text = path.read_text().replace(
+        "        representative: [zou2023universal]\n",
+        "        representative: [zou2023universal]\n        former_ids: [llm-agent.jailbreak.attack.white-box.suffix-search]\n",
+    )
+    path.write_text(
+        text.replace(
+            "    basis: threat-model\n    description: The attacker reads", "    basis: threat-model\n    former_ids: [llm-agent.jailbreak.attack.white-box]\n    description: The attacker reads"
+        )
+    )
+    kb, _ = open_base(root)
+    files = generate(kb, SiteConfig.read(root))
+    sub = files["generated/taxonomy/llm-agent/jailbreak/attack/white-box/suffix-search/index.md"]
+    assert '<meta http-equiv="refresh" content="0; url=../../../../../llm/jailbreak/attack/white-box/gradient-based/">' in sub
+    cat = files["generated/taxonomy/llm-agent/jailbreak/attack/white-box/index.md"]
+    assert '<meta http-equiv="refresh" content="0; url=../../../../llm/jailbreak/attack/white-box/">' in cat
+
+
+def test_a_former_node_id_may_not_name_a_live_node(tmp_path):
+    root = project(tmp_path / "kb")
+    path = root / "taxonomy" / "scopes" / "llm.jailbreak.attack.yaml"
+    path.write_text(path.read_text().replace("        representative: [zou2023universal]\n", "        representative: [zou2023universal]\n        former_ids: [black-box.llm-generated]\n"))
+    with pytest.raises(ValidationFailed) as info:
+        open_base(root)
+    (d,) = [d for d in info.value.diagnostics if "former id" in d.message]
+    assert d.field == "categories[0].subcategories[0].former_ids[0]" and "llm.jailbreak.attack.black-box.llm-generated" in d.message and "still exists" in d.message
+
+
 def test_deployment_settings_come_from_mkdocs_config(tmp_path, monkeypatch):
     """site_url, repo_url and edit_uri are read by MkDocs' loader (with !ENV), not by our own reader."""
     from safetyatlas.site import SiteConfig, generate

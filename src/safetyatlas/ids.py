@@ -11,7 +11,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_WORD = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_PATTERN = rf"^{_WORD}$"
 """Lower-case words joined by single hyphens: ``black-box``, ``llm-agent``."""
 
 PAPER_ID_PATTERN = r"^[a-z][a-z0-9]*[0-9]{4}[a-z0-9]+$"
@@ -116,6 +117,9 @@ DOI_PATTERN = r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$"
 SIDES = ("attack", "defense")
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+# a taxonomy node merged into another keeps its id as a former id (read by ``former_node``)
+FormerCategoryId = Annotated[str, StringConstraints(pattern=rf"^{_WORD}$|^(?:{_WORD}\.){{3}}{_WORD}$")]
+FormerSubcategoryId = Annotated[str, StringConstraints(pattern=rf"^{_WORD}(?:\.{_WORD})?$|^(?:{_WORD}\.){{4}}{_WORD}$")]
 FamilyId = Slug
 ThreatId = Slug
 VenueId = Slug
@@ -165,6 +169,18 @@ def scope_id(family: str, threat: str, side: str) -> str:
 def node_id(*parts: str | None) -> str:
     """Dotted identifier of a taxonomy node: ``llm.jailbreak.attack.black-box.llm-generated``."""
     return ".".join(p for p in parts if p)
+
+
+def former_node(scope: str, old: str, category: str | None = None) -> str:
+    """The node a taxonomy ``former_ids`` entry names. On a category: a sibling category's id, or a
+    whole ``family.threat.side.category`` from another scope. On a subcategory of ``category``: a
+    sibling's id, ``category.subcategory`` from another category of the scope, or a whole
+    ``family.threat.side.category.subcategory`` from another scope (a node merged across scopes)."""
+    if old.count(".") >= 3:
+        return old
+    if category is None or "." in old:
+        return node_id(scope, old)
+    return node_id(scope, category, old)
 
 
 def slugify(text: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, TypeVar, cast
 
 from .errors import Diagnostic
-from .ids import doi_in_url, node_id, normalise_code_url, published_version_field
+from .ids import doi_in_url, former_node, node_id, normalise_code_url, published_version_field
 from .kinds import kind_of_path, place_of
 from .schema import (
     Benchmark,
@@ -265,6 +265,7 @@ class _Checks:
                     yield rec.at(("categories", i, "id"), f"categories[{i}].id", f"category '{c.id}' appears twice in {s.id}", "merge the two categories")
                 seen_cats.add(c.id)
                 yield from _paper_voice(rec, ("categories", i, "description"), c.description, "describe the group of papers, not one of them")
+                yield from self.former_ids(rec, ("categories", i), [former_node(s.id, old) for old in c.former_ids])
                 seen_subs: set[str] = set()
                 for j, sub in enumerate(c.subcategories):
                     loc = ("categories", i, "subcategories", j)
@@ -272,6 +273,7 @@ class _Checks:
                     if sub.id in seen_subs:
                         yield rec.at(loc + ("id",), f"categories[{i}].subcategories[{j}].id", f"subcategory '{sub.id}' appears twice in {s.id}.{c.id}", "merge them")
                     seen_subs.add(sub.id)
+                    yield from self.former_ids(rec, loc, [former_node(s.id, old, c.id) for old in sub.former_ids])
                     members = subs_of_papers.get(node_id(s.id, c.id, sub.id), set())
                     for k, pid in enumerate(sub.representative):
                         if "paper" in self.incomplete:
@@ -290,6 +292,13 @@ class _Checks:
                                 f"paper '{pid}' is not classified under {node_id(s.id, c.id, sub.id)}",
                                 "classify it there or name another paper",
                             )
+
+    def former_ids(self, rec, loc: tuple, nodes: list[str]) -> Iterable[Diagnostic]:
+        """A former id names a node that is gone: a live node at that address would share its URL with the redirect."""
+        where = ".".join(f"[{x}]" if isinstance(x, int) else x for x in loc).replace(".[", "[")
+        for k, node in enumerate(nodes):
+            if self.kb.node_kind(node) is not None:
+                yield rec.at(loc + ("former_ids", k), f"{where}.former_ids[{k}]", f"former id '{node}' is a taxonomy node that still exists", "a former id names a merged node; remove it or the node")
 
     def sections(self) -> Iterable[Diagnostic]:
         for rec, sec in self.records("section", Section):

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, NamedTuple, cast
 
 from . import urls
 from .graph import Graph, chart_data, recently_added, related_papers
-from .ids import node_id
+from .ids import former_node, node_id
 from .kb import KnowledgeBase
 from .schema import Category, Classification, Paper, Subcategory
 from .textnorm import counted, ascii_fold
@@ -191,9 +191,9 @@ class Planner:
         pages += [self.moved(urls.paper(old), urls.paper(p.id), p.title) for p in self.kb.papers.values() for old in p.former_ids]
         for s in self.kb.scopes.values():
             for c in s.categories:
-                pages += [self.moved(urls.node(node_id(s.id, old)), urls.node(node_id(s.id, c.id)), c.name) for old in c.former_ids]
+                pages += [self.moved(urls.node(former_node(s.id, old)), urls.node(node_id(s.id, c.id)), c.name) for old in c.former_ids]
                 for sub in c.subcategories:
-                    pages += [self.moved(urls.node(node_id(s.id, old) if "." in old else node_id(s.id, c.id, old)), urls.node(node_id(s.id, c.id, sub.id)), sub.name) for old in sub.former_ids]
+                    pages += [self.moved(urls.node(former_node(s.id, old, c.id)), urls.node(node_id(s.id, c.id, sub.id)), sub.name) for old in sub.former_ids]
         return pages
 
     def moved(self, path: str, target: str, title: str) -> Page:

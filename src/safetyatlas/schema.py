@@ -22,6 +22,8 @@ from .ids import (
     ChallengeId,
     Doi,
     FamilyId,
+    FormerCategoryId,
+    FormerSubcategoryId,
     GroupId,
     PaperId,
     SectionId,
@@ -231,8 +233,10 @@ class Subcategory(Model):
     name: Name
     description: Text
     representative: tuple[PaperId, ...] = ()
-    former_ids: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?$")], ...] = Field(
-        default=(), description="Subcategories merged into this one: a sibling's id, or 'category.subcategory' from another category of the scope; their pages redirect here"
+    former_ids: tuple[FormerSubcategoryId, ...] = Field(
+        default=(),
+        description="Subcategories merged into this one: a sibling's id, 'category.subcategory' from another category of the scope, "
+        "or 'family.threat.side.category.subcategory' from another scope; their pages redirect here",
     )
 
 
@@ -242,7 +246,9 @@ class Category(Model):
     basis: Basis
     description: Text
     subcategories: tuple[Subcategory, ...] = Field(min_length=1)
-    former_ids: tuple[Slug, ...] = Field(default=(), description="Ids of categories merged into this one; their pages redirect here")
+    former_ids: tuple[FormerCategoryId, ...] = Field(
+        default=(), description="Categories merged into this one: a sibling's id, or 'family.threat.side.category' from another scope; their pages redirect here"
+    )
 
 
 class Scope(Model):
