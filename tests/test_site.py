@@ -288,6 +288,19 @@ def test_a_former_node_id_may_not_name_a_live_node(tmp_path):
     assert d.field == "categories[0].subcategories[0].former_ids[0]" and "llm.jailbreak.attack.black-box.llm-generated" in d.message and "still exists" in d.message
 
 
+def test_a_former_node_id_may_be_claimed_once(tmp_path):
+    root = project(tmp_path / "kb")
+    path = root / "taxonomy" / "scopes" / "llm.jailbreak.attack.yaml"
+    gone = "        former_ids: [llm-agent.jailbreak.attack.white-box.suffix-search]\n"  # one old node, on two subcategories
+    text = path.read_text().replace("        representative: [zou2023universal]\n", "        representative: [zou2023universal]\n" + gone)
+    last = "        description: An attacker model writes and refines jailbreak prompts.\n"
+    path.write_text(text.replace(last, last + gone))
+    with pytest.raises(ValidationFailed) as info:
+        open_base(root)
+    (d,) = [d for d in info.value.diagnostics if "former id" in d.message]
+    assert d.field == "categories[1].subcategories[0].former_ids[0]" and "claimed twice" in d.message and "llm.jailbreak.attack.yaml" in d.message
+
+
 def test_deployment_settings_come_from_mkdocs_config(tmp_path, monkeypatch):
     """site_url, repo_url and edit_uri are read by MkDocs' loader (with !ENV), not by our own reader."""
     from safetyatlas.site import SiteConfig, generate

@@ -206,6 +206,7 @@ class _Checks:
         self.kb = kb
         self.by_kind = by_kind
         self.incomplete = incomplete
+        self.former_claimed: dict[str, str] = {}  # taxonomy node -> the file whose former_ids names it
         self.tables: dict[str, Mapping[str, object]] = {
             "family": kb.families,
             "threat": kb.threats,
@@ -294,11 +295,16 @@ class _Checks:
                             )
 
     def former_ids(self, rec, loc: tuple, nodes: list[str]) -> Iterable[Diagnostic]:
-        """A former id names a node that is gone: a live node at that address would share its URL with the redirect."""
-        where = ".".join(f"[{x}]" if isinstance(x, int) else x for x in loc).replace(".[", "[")
+        """A former id names a node that is gone, once: its address serves one redirect, and a live node
+        there would claim the same URL."""
         for k, node in enumerate(nodes):
+            at = loc + ("former_ids", k)
             if self.kb.node_kind(node) is not None:
-                yield rec.at(loc + ("former_ids", k), f"{where}.former_ids[{k}]", f"former id '{node}' is a taxonomy node that still exists", "a former id names a merged node; remove it or the node")
+                yield rec.at(at, format_loc(at), f"former id '{node}' is a taxonomy node that still exists", "a former id names a merged node; remove it or the node")
+            elif node in self.former_claimed:
+                yield rec.at(at, format_loc(at), f"former id '{node}' is claimed twice (also in {self.former_claimed[node]})", "keep it on the one node that took its papers")
+            else:
+                self.former_claimed[node] = str(rec.raw.path)
 
     def sections(self) -> Iterable[Diagnostic]:
         for rec, sec in self.records("section", Section):
