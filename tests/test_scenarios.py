@@ -54,6 +54,28 @@ def test_suspicious_facts_are_warned_about(tree):
     assert any("'Twenty,Queries': a comma without the space after it" in m for m in title_warnings)
 
 
+def test_an_other_title_is_checked_like_the_title(tree):
+    """Other titles are shown on the paper's page ("also titled"), so a list's copy that lost an acronym's capitals is flagged too."""
+    root = tree()
+    chao = root / "papers" / "chao2023jailbreaking.yaml"
+    text = chao.read_text()
+    for other in ("a2023x", "b2023y", "c2023z"):
+        (root / "papers" / f"{other}.yaml").write_text(
+            text.replace("id: chao2023jailbreaking", f"id: {other}")
+            .replace("title: Jailbreaking Black Box Large Language Models in Twenty Queries", f"title: Attacks on LLM Agents {other}")
+            .replace('arxiv: "2310.08419"\n', "")
+        )
+    chao.write_text(
+        text.replace(
+            "title: Jailbreaking Black Box Large Language Models in Twenty Queries\n",
+            "title: Jailbreaking Black Box Large Language Models in Twenty Queries\nother_titles: [Jailbreaking black box llm in twenty queries]\n",
+        )
+    )
+    _, warnings = open_base(root)
+    (w,) = [w for w in warnings if w.path == "papers/chao2023jailbreaking.yaml"]
+    assert w.field == "other_titles[0]" and "llm is written in capitals in other titles (LLM)" in w.message and "this title" in w.hint
+
+
 def test_an_arxiv_venue_beside_a_published_versions_url_or_doi_is_warned_about(tree):
     root = tree()
     gcg = root / "papers" / "zou2023universal.yaml"

@@ -480,6 +480,9 @@ class _Checks:
                 yield rec.at(("code",), "code", f"the code link is not in its canonical form: {p.code}", f"write {canonical}", "warning")
             for message, hint in title_problems(p.title, p.short_name, known):
                 yield rec.at(("title",), "title", message, hint, "warning")
+            for i, other in enumerate(p.other_titles):  # shown on the paper's page as "also titled"
+                for message, hint in title_problems(other, p.short_name, known):
+                    yield rec.at(("other_titles", i), f"other_titles[{i}]", message, hint.replace("the title", "this title"), "warning")
 
     def exclusions(self) -> Iterable[Diagnostic]:
         for rec, exclusion in self.records("exclusion", Exclusion):
