@@ -30,6 +30,16 @@ def test_all_scenarios_are_covered():
     assert len(SCENARIOS) >= 10
 
 
+def _three_titles_with_llm(root, text: str) -> None:
+    """Three more records, copies of ``text`` (chao2023jailbreaking), whose titles write LLM in capitals: the base then knows it as an acronym."""
+    for other in ("a2023x", "b2023y", "c2023z"):
+        (root / "papers" / f"{other}.yaml").write_text(
+            text.replace("id: chao2023jailbreaking", f"id: {other}")
+            .replace("title: Jailbreaking Black Box Large Language Models in Twenty Queries", f"title: Attacks on LLM Agents {other}")
+            .replace('arxiv: "2310.08419"\n', "")
+        )
+
+
 def test_suspicious_facts_are_warned_about(tree):
     from safetyatlas.pipeline import open_base
 
@@ -38,12 +48,7 @@ def test_suspicious_facts_are_warned_about(tree):
     gcg.write_text(gcg.read_text().replace("year: 2023", "year: 2026").replace("Aligned Language Models\n", "Aligned Language Models (GCG)\nshort_name: GCG\n", 1))
     chao = root / "papers" / "chao2023jailbreaking.yaml"
     text = chao.read_text()
-    for other in ("a2023x", "b2023y", "c2023z"):
-        (root / "papers" / f"{other}.yaml").write_text(
-            text.replace("id: chao2023jailbreaking", f"id: {other}")
-            .replace("title: Jailbreaking Black Box Large Language Models in Twenty Queries", f"title: Attacks on LLM Agents {other}")
-            .replace('arxiv: "2310.08419"\n', "")
-        )
+    _three_titles_with_llm(root, text)
     chao.write_text(text.replace("Large Language Models", "llm").replace("Twenty Queries", "Twenty,Queries"))
     _, warnings = open_base(root)
     messages = {(w.path, w.field): w.message for w in warnings}
@@ -59,12 +64,7 @@ def test_an_other_title_is_checked_like_the_title(tree):
     root = tree()
     chao = root / "papers" / "chao2023jailbreaking.yaml"
     text = chao.read_text()
-    for other in ("a2023x", "b2023y", "c2023z"):
-        (root / "papers" / f"{other}.yaml").write_text(
-            text.replace("id: chao2023jailbreaking", f"id: {other}")
-            .replace("title: Jailbreaking Black Box Large Language Models in Twenty Queries", f"title: Attacks on LLM Agents {other}")
-            .replace('arxiv: "2310.08419"\n', "")
-        )
+    _three_titles_with_llm(root, text)
     chao.write_text(
         text.replace(
             "title: Jailbreaking Black Box Large Language Models in Twenty Queries\n",
