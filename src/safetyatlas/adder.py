@@ -318,7 +318,7 @@ def doi_id(text: str) -> str:
     from the DOI (Springer, the ACM DL: ``ids.doi_in_url``); ``UsageProblem`` otherwise."""
     from .ids import DOI_PATTERN, doi_in_url, normalise_doi
 
-    found = doi_in_url(text.strip()) or normalise_doi(text)
+    found = doi_in_url(text) or normalise_doi(text)
     if not found or not re.fullmatch(DOI_PATTERN, found):
         raise UsageProblem(f"'{text}' is not a DOI (write it as 10.1145/3576915.3623120, or give its doi.org or publisher page address)")
     return found
